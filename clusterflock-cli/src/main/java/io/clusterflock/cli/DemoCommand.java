@@ -1,0 +1,24 @@
+package io.clusterflock.cli;
+
+import io.clusterflock.ClusterOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code clusterflock demo}: a cluster of built-in hello workers, nothing else needed. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs the built-in hello server as the workers: each answers with its worker id and pid.")
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ClusterFlags flags;
+
+    @Override
+    public Integer call() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = List.of(java.toString(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), DemoWorker.class.getName());
+        return MasterRunner.run(flags.build(ClusterOptions.builder().command(command).title("demo")));
+    }
+}

@@ -1,0 +1,51 @@
+package io.clusterflock.cli;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The master's log lines on stderr, one per event:
+ * {@code 22:15:01.123 clusterflock[4711] worker 0 (pid 4712) forked, generation 0}; warnings say so.
+ */
+final class LogFormat extends Formatter {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private final String prefix = " clusterflock[" + ProcessHandle.current().pid() + "] ";
+
+    static void install() {
+        Logger root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        ConsoleHandler console = new ConsoleHandler();
+        console.setFormatter(new LogFormat());
+        console.setLevel(Level.ALL);
+        root.addHandler(console);
+        root.setLevel(Level.INFO);
+        String level = System.getenv("CLUSTERFLOCK_LOG_LEVEL");
+        if (level != null && level.equalsIgnoreCase("debug")) {
+            Logger.getLogger("io.clusterflock").setLevel(Level.FINE);
+        }
+    }
+
+    @Override
+    public String format(LogRecord record) {
+        StringBuilder line = new StringBuilder(LocalTime.now().format(TIME)).append(prefix);
+        if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            line.append("ERROR ");
+        } else if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+            line.append("WARNING ");
+        }
+        line.append(formatMessage(record)).append(System.lineSeparator());
+        if (record.getThrown() != null) {
+            var trace = new java.io.StringWriter();
+            record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+            line.append(trace);
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,253 @@
+package io.clusterflock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * How a cluster runs. Built once, validated as a whole, frozen; {@link #builder()} lists the
+ * defaults. Every refused value raises an {@link OptionException} that names the option.
+ */
+public final class ClusterOptions {
+    public static final int MAX_WORKERS = 1024;
+
+    private final List<String> command;
+    private final int workers;
+    private final String host;
+    private final int port;
+    private final int backlog;
+    private final Duration timeout;
+    private final ReadyWhen readyWhen;
+    private final Duration readyTimeout;
+    private final Duration respawnDelay;
+    private final Duration respawnDelayMax;
+    private final Map<String, String> environment;
+    private final boolean inheritEnvironment;
+    private final String title;
+    private final boolean signals;
+    private final List<Consumer<ClusterEvent>> listeners;
+
+    private ClusterOptions(Builder b) {
+        this.command = List.copyOf(b.command);
+        this.workers = b.workers;
+        this.host = b.host;
+        this.port = b.port;
+        this.backlog = b.backlog;
+        this.timeout = b.timeout;
+        this.readyWhen = b.readyWhen;
+        this.readyTimeout = b.readyTimeout;
+        this.respawnDelay = b.respawnDelay;
+        this.respawnDelayMax = b.respawnDelayMax;
+        this.environment = Map.copyOf(b.environment);
+        this.inheritEnvironment = b.inheritEnvironment;
+        this.title = b.title != null ? b.title : defaultTitle(command);
+        this.signals = b.signals;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The worker command: executable and arguments. */
+    public List<String> command() { return command; }
+    /** How many workers to keep running. */
+    public int workers() { return workers; }
+    /** The address to listen on; null means all interfaces. */
+    public String host() { return host; }
+    /** The TCP port; 0 lets the kernel pick one. */
+    public int port() { return port; }
+    /** The listen backlog: connections the kernel queues while every worker is busy. */
+    public int backlog() { return backlog; }
+    /** How long a stopping worker may drain before it is killed. */
+    public Duration timeout() { return timeout; }
+    public ReadyWhen readyWhen() { return readyWhen; }
+    /** How long a new worker may take to become ready before it counts as a failed start. */
+    public Duration readyTimeout() { return readyTimeout; }
+    /** The first delay before re-forking a slot whose worker died young. */
+    public Duration respawnDelay() { return respawnDelay; }
+    /** The cap the respawn delay doubles up to. */
+    public Duration respawnDelayMax() { return respawnDelayMax; }
+    /** Variables set for workers, over the inherited ones. */
+    public Map<String, String> environment() { return environment; }
+    /** Whether workers inherit the master's environment. */
+    public boolean inheritEnvironment() { return inheritEnvironment; }
+    /** The label in process titles: {@code clusterflock worker 0 [title]}. */
+    public String title() { return title; }
+    /** Whether the master takes over TERM, INT, HUP, USR2, TTIN and TTOU. */
+    public boolean signals() { return signals; }
+    /** The listeners added with {@link Builder#onEvent}. */
+    public List<Consumer<ClusterEvent>> listeners() { return listeners; }
+
+    private static String defaultTitle(List<String> command) {
+        if (command.isEmpty()) {
+            return "";
+        }
+        String first = command.getFirst();
+        return first.substring(first.lastIndexOf('/') + 1);
+    }
+
+    /** Collects options; {@link #build()} validates them all. */
+    public static final class Builder {
+        private List<String> command = List.of();
+        private int workers = Runtime.getRuntime().availableProcessors(); // container-aware
+        private String host;
+        private Integer port;
+        private int backlog = 1024;
+        private Duration timeout = Duration.ofSeconds(10);
+        private ReadyWhen readyWhen = ReadyWhen.STARTED;
+        private Duration readyTimeout = Duration.ofSeconds(60);
+        private Duration respawnDelay = Duration.ofMillis(100);
+        private Duration respawnDelayMax = Duration.ofSeconds(30);
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private boolean inheritEnvironment = true;
+        private String title;
+        private boolean signals = true;
+        private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The worker command. Default: none (required). */
+        public Builder command(List<String> command) {
+            this.command = List.copyOf(command);
+            return this;
+        }
+
+        public Builder command(String... command) {
+            return command(List.of(command));
+        }
+
+        /** Default: the available processors (container-aware). */
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /** Default: all interfaces (IPv6 and IPv4 where the kernel has IPv6). */
+        public Builder host(String host) {
+            this.host = host == null || host.isBlank() || host.equals("*") ? null : host.strip();
+            return this;
+        }
+
+        /** Default: {@code $PORT}, else 5000. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Default: 1024. */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** Graceful-stop time before a worker is killed. Default: 10 s. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Default: {@link ReadyWhen#STARTED}. */
+        public Builder readyWhen(ReadyWhen readyWhen) {
+            this.readyWhen = Objects.requireNonNull(readyWhen, "readyWhen");
+            return this;
+        }
+
+        /** Default: 60 s. */
+        public Builder readyTimeout(Duration readyTimeout) {
+            this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
+            return this;
+        }
+
+        /** Default: 100 ms, doubling per quick death. */
+        public Builder respawnDelay(Duration respawnDelay) {
+            this.respawnDelay = Objects.requireNonNull(respawnDelay, "respawnDelay");
+            return this;
+        }
+
+        /** Default: 30 s. */
+        public Builder respawnDelayMax(Duration respawnDelayMax) {
+            this.respawnDelayMax = Objects.requireNonNull(respawnDelayMax, "respawnDelayMax");
+            return this;
+        }
+
+        /** Sets a variable for workers. */
+        public Builder env(String name, String value) {
+            environment.put(name, value);
+            return this;
+        }
+
+        /** Default: true. */
+        public Builder inheritEnvironment(boolean inherit) {
+            this.inheritEnvironment = inherit;
+            return this;
+        }
+
+        /** Default: the command's file name. */
+        public Builder title(String title) {
+            this.title = title;
+            return this;
+        }
+
+        /** Default: true. */
+        public Builder signals(boolean signals) {
+            this.signals = signals;
+            return this;
+        }
+
+        /** Adds a listener for the cluster's events; called on the supervisor thread. */
+        public Builder onEvent(Consumer<ClusterEvent> listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Validates every option and freezes them. */
+        public ClusterOptions build() {
+            if (port == null) {
+                port = portFromEnvironment();
+            }
+            validate();
+            return new ClusterOptions(this);
+        }
+
+        private static int portFromEnvironment() {
+            String value = System.getenv("PORT");
+            if (value == null || value.isBlank()) {
+                return 5000;
+            }
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new OptionException("PORT", value, "a port number from 0 to 65535");
+            }
+        }
+
+        private void validate() {
+            if (command.isEmpty() || command.getFirst().isBlank()) {
+                throw new OptionException("command", String.join(" ", command), "a program to run as each worker");
+            }
+            check(workers >= 1 && workers <= MAX_WORKERS, "workers", workers, "a whole number from 1 to " + MAX_WORKERS);
+            check(port >= 0 && port <= 65535, "port", port, "a port number from 0 to 65535");
+            check(backlog >= 1 && backlog <= 65535, "backlog", backlog, "a whole number from 1 to 65535");
+            check(!timeout.isNegative(), "timeout", Durations.format(timeout), "a duration of 0 or more, e.g. 10s");
+            check(readyTimeout.isPositive(), "readyTimeout", Durations.format(readyTimeout), "a duration above 0, e.g. 60s");
+            check(respawnDelay.isPositive(), "respawnDelay", Durations.format(respawnDelay), "a duration above 0, e.g. 100ms");
+            check(respawnDelayMax.compareTo(respawnDelay) >= 0, "respawnDelayMax", Durations.format(respawnDelayMax),
+                    "a duration no shorter than respawnDelay (" + Durations.format(respawnDelay) + ")");
+            for (String name : environment.keySet()) {
+                check(!name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0, "env", name,
+                        "NAME=VALUE with a name that has no '='");
+            }
+        }
+
+        private static void check(boolean ok, String option, Object value, String allowed) {
+            if (!ok) {
+                throw new OptionException(option, value, allowed);
+            }
+        }
+    }
+}

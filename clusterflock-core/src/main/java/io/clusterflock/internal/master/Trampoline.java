@@ -1,0 +1,53 @@
+package io.clusterflock.internal.master;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a worker is started so that it gets what SPEC §2 promises that posix_spawn alone cannot
+ * give: {@code LISTEN_PID} must be the worker's own pid (sd_listen_fds and gunicorn check it), and
+ * the pid is only known in the child. A shell sets it and {@code exec}s the command, so the shell
+ * becomes the worker: same pid, no extra process. bash's {@code exec -a} keeps the process title
+ * as argv[0]; a plain sh cannot, so titles are lost there. Without any shell the command is
+ * spawned directly, with the title but without {@code LISTEN_PID}.
+ */
+final class Trampoline {
+    private static final String BASH = "export LISTEN_PID=$$; exec -a \"$0\" \"$@\"";
+    private static final String SH = "export LISTEN_PID=$$; exec \"$@\"";
+
+    private final Path shell;
+    private final String script;
+
+    private Trampoline(Path shell, String script) {
+        this.shell = shell;
+        this.script = script;
+    }
+
+    static Trampoline find() {
+        for (String bash : List.of("/bin/bash", "/usr/bin/bash")) {
+            if (Files.isExecutable(Path.of(bash))) {
+                return new Trampoline(Path.of(bash), BASH);
+            }
+        }
+        Path sh = Path.of("/bin/sh");
+        return Files.isExecutable(sh) ? new Trampoline(sh, SH) : new Trampoline(null, null);
+    }
+
+    /** What posix_spawn runs: the shell, or the command itself. */
+    Path executable(Path command) {
+        return shell != null ? shell : command;
+    }
+
+    /** argv for posix_spawn; argv[0] is the process title. */
+    List<String> argv(String title, Path command, List<String> args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(title);
+        if (shell != null) {
+            argv.addAll(List.of("-c", script, title, command.toString()));
+        }
+        argv.addAll(args);
+        return argv;
+    }
+}

@@ -1,0 +1,80 @@
+package io.clusterflock.internal.master;
+
+import io.clusterflock.ClusterOptions;
+import io.clusterflock.internal.os.NativeException;
+import io.clusterflock.internal.os.Processes;
+import io.clusterflock.internal.os.Spawner;
+import io.clusterflock.internal.supervisor.Input;
+import io.clusterflock.internal.supervisor.ProcessPort;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The real {@link ProcessPort}: spawns worker processes with the listening socket at fd 0 and 3
+ * and nothing else of the master's, and starts one reaper thread per worker that reports its exit.
+ */
+final class WorkerLauncher implements ProcessPort {
+    /** Set by the master for each worker; anything inherited under these names is dropped. */
+    private static final List<String> MASTER_OWNED = List.of(
+            "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC");
+
+    private final ClusterOptions options;
+    private final Path command;
+    private final int socketFd;
+    private final int processGroup;
+    private final Trampoline trampoline = Trampoline.find();
+    private final Map<String, String> baseEnvironment;
+    private final Consumer<Input> sink;
+
+    WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, Consumer<Input> sink) {
+        this.options = options;
+        this.command = command;
+        this.socketFd = socketFd;
+        this.processGroup = (int) processGroup;
+        this.sink = sink;
+        this.baseEnvironment = baseEnvironment(options);
+    }
+
+    private static Map<String, String> baseEnvironment(ClusterOptions options) {
+        Map<String, String> env = new LinkedHashMap<>(options.inheritEnvironment() ? System.getenv() : Map.of());
+        MASTER_OWNED.forEach(env::remove);
+        env.putAll(options.environment());
+        return env;
+    }
+
+    @Override
+    public long spawn(int id, int generation, int workers) {
+        Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
+        env.put("CLUSTERFLOCK_WORKER_ID", Integer.toString(id));
+        env.put("WORKER_ID", Integer.toString(id));
+        env.put("CLUSTERFLOCK_WORKERS", Integer.toString(workers));
+        env.put("CLUSTERFLOCK_GENERATION", Integer.toString(generation));
+        env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
+        env.put("LISTEN_FDS", "1");
+        env.put("LISTEN_FDNAMES", "http");
+        String title = Titles.worker(id, options.title());
+        List<String> args = options.command().subList(1, options.command().size());
+        try {
+            long pid = Spawner.spawn(new Spawner.Request(trampoline.executable(command),
+                    trampoline.argv(title, command, args), env, Map.of(0, socketFd, 3, socketFd), processGroup));
+            reapLater(pid);
+            return pid;
+        } catch (NativeException e) {
+            throw new SpawnException(e.getMessage());
+        }
+    }
+
+    /** A platform thread blocked in waitpid for this one pid: reaps only our own children. */
+    private void reapLater(long pid) {
+        Thread.ofPlatform().daemon().name("clusterflock-reaper-" + pid).stackSize(256 * 1024)
+                .start(() -> sink.accept(new Input.Exited(pid, Processes.waitFor(pid))));
+    }
+
+    @Override
+    public boolean signal(long pid, int signal) {
+        return Processes.signal(pid, signal);
+    }
+}

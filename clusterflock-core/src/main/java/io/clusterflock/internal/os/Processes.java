@@ -1,0 +1,87 @@
+package io.clusterflock.internal.os;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.clusterflock.ExitStatus;
+import io.clusterflock.Signals;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** Waiting for and signalling processes by pid: children we spawned, and their process groups. */
+public final class Processes {
+
+    private Processes() {}
+
+    /**
+     * Blocks until child {@code pid} ends, reaps it and tells how it ended. Call it from a platform
+     * thread: a virtual thread would pin its carrier for the whole wait.
+     *
+     * @throws NativeException e.g. "cannot wait for process 123: No child processes" (not our child,
+     *                         or already reaped)
+     */
+    public static ExitStatus waitFor(long pid) {
+        Platform.requireSupported();
+        int target = positivePid(pid, "pid");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            while (true) {
+                Libc.Result result = Libc.call(Libc.WAITPID, target, status, 0);
+                if (!result.failed()) {
+                    return ExitStatus.fromWaitStatus(status.get(JAVA_INT, 0));
+                }
+                if (result.errno() != Libc.EINTR) { // a signal handler ran: just wait again
+                    throw NativeException.of("cannot wait for process " + pid, result.errno());
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends {@code signal} to process {@code pid}.
+     *
+     * @return false when the process no longer exists (a zombie still counts as existing)
+     * @throws NativeException e.g. "cannot send signal TERM to process 1: Operation not permitted"
+     */
+    public static boolean signal(long pid, int signal) {
+        Platform.requireSupported();
+        return kill(positivePid(pid, "pid"), signal, "process " + pid);
+    }
+
+    /**
+     * Sends {@code signal} to every process of group {@code pgid}.
+     *
+     * @return false when the group has no process left
+     */
+    public static boolean signalGroup(long pgid, int signal) {
+        Platform.requireSupported();
+        int group = positivePid(pgid, "process group");
+        // kill(-1) means every process we may signal: never let pgid 1 turn into that.
+        if (group == 1) {
+            throw new IllegalArgumentException("refusing to signal process group 1");
+        }
+        return kill(-group, signal, "process group " + pgid);
+    }
+
+    public static long currentPid() {
+        return ProcessHandle.current().pid();
+    }
+
+    private static boolean kill(int target, int signal, String whom) {
+        Libc.Result result = Libc.call(Libc.KILL, target, signal);
+        if (!result.failed()) {
+            return true;
+        }
+        if (result.errno() == Libc.ESRCH) {
+            return false;
+        }
+        throw NativeException.of("cannot send signal " + Signals.name(signal) + " to " + whom, result.errno());
+    }
+
+    /** 0 and negative pids have special meanings for waitpid and kill (groups, everyone): refuse them. */
+    private static int positivePid(long pid, String what) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("invalid " + what + ": " + pid);
+        }
+        return (int) pid;
+    }
+}

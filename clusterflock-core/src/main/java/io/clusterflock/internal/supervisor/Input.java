@@ -1,0 +1,25 @@
+package io.clusterflock.internal.supervisor;
+
+import io.clusterflock.ExitStatus;
+
+/** What the supervisor is told: everything that changes its state arrives as one of these. */
+public sealed interface Input {
+
+    /** A worker process ended (reported by its reaper). */
+    record Exited(long pid, ExitStatus status) implements Input {}
+
+    /** A worker reported that it is ready (library, IPC or sd_notify). */
+    record WorkerReady(long pid) implements Input {}
+
+    /** The master received a signal; the handler only enqueues this. */
+    record SignalReceived(int signal) implements Input {}
+
+    /** Keep {@code workers} slots. */
+    record Resize(int workers) implements Input {}
+
+    /** Start a new generation: every slot at once, or one slot at a time ({@code rolling}). */
+    record Reload(boolean rolling) implements Input {}
+
+    /** Stop the cluster: gracefully (drain, then kill after the timeout) or at once. */
+    record Shutdown(boolean graceful, String reason) implements Input {}
+}

@@ -1,0 +1,26 @@
+package io.clusterflock.internal.supervisor;
+
+/**
+ * What the supervisor does to the operating system. The real port spawns and signals processes and
+ * reports each exit back as an {@link Input.Exited}; unit tests use a fake.
+ */
+public interface ProcessPort {
+
+    /**
+     * Spawns the worker for slot {@code id} of {@code generation} in a cluster of {@code workers}.
+     *
+     * @return its pid
+     * @throws SpawnException when the process could not be started at all
+     */
+    long spawn(int id, int generation, int workers);
+
+    /** Sends {@code signal} to {@code pid}; false when it is already gone. */
+    boolean signal(long pid, int signal);
+
+    /** A worker could not be spawned; the message is for the operator. */
+    final class SpawnException extends RuntimeException {
+        public SpawnException(String message) {
+            super(message);
+        }
+    }
+}

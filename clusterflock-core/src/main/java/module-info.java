@@ -1,0 +1,10 @@
+/**
+ * clusterflock: a master that owns one listening socket and supervises N worker processes
+ * that serve it. {@link io.clusterflock.Cluster} is the master's API; {@link io.clusterflock.Worker}
+ * is what a worker process uses.
+ */
+module io.clusterflock {
+    requires jdk.unsupported; // sun.misc.Signal: the master's signal handlers
+
+    exports io.clusterflock;
+}

@@ -1,0 +1,51 @@
+package io.clusterflock.internal.supervisor;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A process port that records what the supervisor asks of the operating system. */
+final class FakeProcesses implements ProcessPort {
+    record Spawn(int id, int generation, long pid, long at) {}
+    record Sent(long pid, int signal) {}
+
+    final List<Spawn> spawns = new ArrayList<>();
+    final List<Sent> signals = new ArrayList<>();
+    final Set<Long> alive = new HashSet<>();
+    private final FakeClock clock;
+    private long nextPid = 100;
+    /** When set, the next spawn fails with this message. */
+    String failNextSpawn;
+
+    FakeProcesses(FakeClock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public long spawn(int id, int generation, int workers) {
+        if (failNextSpawn != null) {
+            String message = failNextSpawn;
+            failNextSpawn = null;
+            throw new SpawnException(message);
+        }
+        long pid = nextPid++;
+        spawns.add(new Spawn(id, generation, pid, clock.now));
+        alive.add(pid);
+        return pid;
+    }
+
+    @Override
+    public boolean signal(long pid, int signal) {
+        signals.add(new Sent(pid, signal));
+        return alive.contains(pid);
+    }
+
+    Spawn last() {
+        return spawns.getLast();
+    }
+
+    List<Long> signalled(int signal) {
+        return signals.stream().filter(s -> s.signal() == signal).map(Sent::pid).toList();
+    }
+}

@@ -1,0 +1,306 @@
+package io.clusterflock.internal.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clusterflock.ClusterEvent;
+import io.clusterflock.ClusterOptions;
+import io.clusterflock.ExitStatus;
+import io.clusterflock.ReadyWhen;
+import io.clusterflock.Signals;
+import io.clusterflock.WorkerInfo;
+import io.clusterflock.WorkerState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The supervisor's lifecycle against a fake clock and a fake process port: no process, no sleep. */
+class SupervisorTest {
+    private final FakeClock clock = new FakeClock();
+    private final FakeProcesses processes = new FakeProcesses(clock);
+    private final List<ClusterEvent> events = new ArrayList<>();
+    private Supervisor supervisor;
+
+    private Supervisor start(int workers, Consumer<ClusterOptions.Builder> more) {
+        ClusterOptions.Builder builder = ClusterOptions.builder().command("app").workers(workers).port(0);
+        more.accept(builder);
+        supervisor = new Supervisor(builder.build(), processes, clock, events::add);
+        supervisor.reconcile();
+        return supervisor;
+    }
+
+    private Supervisor start(int workers) {
+        return start(workers, b -> { });
+    }
+
+    private void input(Input input) {
+        supervisor.handle(input);
+        supervisor.reconcile();
+    }
+
+    private void exit(long pid, ExitStatus status) {
+        processes.alive.remove(pid);
+        input(new Input.Exited(pid, status));
+    }
+
+    /** Moves the clock to the supervisor's next deadline and reconciles. */
+    private void runToNextDeadline() {
+        clock.now = supervisor.nextDeadline().orElseThrow();
+        supervisor.reconcile();
+    }
+
+    private WorkerInfo worker(int id) {
+        return supervisor.snapshot().stream().filter(w -> w.id() == id && w.state() != WorkerState.STOPPING)
+                .findFirst().orElseThrow();
+    }
+
+    private <T extends ClusterEvent> List<T> eventsOf(Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    void startsOneReadyWorkerPerSlotWithStableIds() {
+        start(3);
+        assertEquals(List.of(0, 1, 2), processes.spawns.stream().map(FakeProcesses.Spawn::id).toList());
+        assertTrue(supervisor.snapshot().stream().allMatch(w -> w.state() == WorkerState.READY));
+        assertEquals(3, eventsOf(ClusterEvent.Fork.class).size());
+    }
+
+    @Test
+    void aWorkerThatStayedUpIsReforkedAtOnceInItsSlot() {
+        start(2);
+        long pid = worker(1).pid();
+        clock.advance(Duration.ofMinutes(5));
+        exit(pid, ExitStatus.killed(Signals.KILL));
+        assertEquals(1, processes.last().id());
+        assertEquals(Optional.of(Duration.ZERO), eventsOf(ClusterEvent.Exit.class).getFirst().respawnIn());
+        assertEquals(1, worker(1).restarts());
+        assertEquals(Optional.of(ExitStatus.killed(Signals.KILL)), worker(1).lastExit());
+    }
+
+    @Test
+    void aCrashLoopBacksOffExponentiallyToTheCap() {
+        start(1);
+        List<Duration> delays = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            exit(processes.last().pid(), ExitStatus.exited(1));
+            delays.add(eventsOf(ClusterEvent.Exit.class).getLast().respawnIn().orElseThrow());
+            runToNextDeadline();
+        }
+        assertEquals(List.of(100L, 200L, 400L, 800L, 1600L, 3200L, 6400L, 12800L, 25600L, 30000L, 30000L, 30000L),
+                delays.stream().map(Duration::toMillis).toList());
+    }
+
+    @Test
+    void aWorkerThatExitsAtOnceIsSpawnedAtMostFifteenTimesInTheFirstMinute() {
+        start(1);
+        long t0 = clock.now;
+        while (clock.now - t0 < Duration.ofMinutes(1).toNanos()) {
+            exit(processes.last().pid(), ExitStatus.exited(1));
+            runToNextDeadline();
+        }
+        long inFirstMinute = processes.spawns.stream().filter(s -> s.at() - t0 < Duration.ofMinutes(1).toNanos()).count();
+        assertTrue(inFirstMinute <= 15, "spawned " + inFirstMinute + " times");
+    }
+
+    @Test
+    void theBackoffResetsOnceAWorkerStaysUp() {
+        start(1);
+        for (int i = 0; i < 5; i++) {
+            exit(processes.last().pid(), ExitStatus.exited(1));
+            runToNextDeadline();
+        }
+        clock.advance(Backoff.STABLE_AFTER);
+        exit(processes.last().pid(), ExitStatus.exited(1));
+        assertEquals(Optional.of(Duration.ZERO), eventsOf(ClusterEvent.Exit.class).getLast().respawnIn());
+        exit(processes.last().pid(), ExitStatus.exited(1));
+        assertEquals(Optional.of(Duration.ofMillis(100)), eventsOf(ClusterEvent.Exit.class).getLast().respawnIn());
+    }
+
+    @Test
+    void gracefulShutdownDrainsThenKillsAfterTheTimeout() {
+        start(2, b -> b.timeout(Duration.ofSeconds(10)));
+        List<Long> pids = supervisor.snapshot().stream().map(WorkerInfo::pid).toList();
+        input(new Input.SignalReceived(Signals.TERM));
+        assertEquals(pids, processes.signalled(Signals.TERM));
+        exit(pids.get(0), ExitStatus.exited(0));
+        assertEquals(1, eventsOf(ClusterEvent.Disconnect.class).size());
+        assertEquals(List.of(), processes.signalled(Signals.KILL));
+        clock.advance(Duration.ofSeconds(10));
+        supervisor.reconcile();
+        assertEquals(List.of(pids.get(1)), processes.signalled(Signals.KILL));
+        assertEquals(1, eventsOf(ClusterEvent.StopTimeout.class).size());
+        assertFalse(supervisor.finished());
+        exit(pids.get(1), ExitStatus.killed(Signals.KILL));
+        assertTrue(supervisor.finished());
+        assertEquals(0, supervisor.exitCode());
+        assertEquals(2, processes.spawns.size(), "nothing is re-forked during a shutdown");
+    }
+
+    @Test
+    void interruptKillsEveryWorkerAtOnce() {
+        start(3);
+        input(new Input.SignalReceived(Signals.INT));
+        assertEquals(3, processes.signalled(Signals.KILL).size());
+        for (long pid : List.copyOf(processes.alive)) {
+            exit(pid, ExitStatus.killed(Signals.KILL));
+        }
+        assertTrue(supervisor.finished());
+        assertEquals(1, supervisor.exitCode());
+    }
+
+    @Test
+    void ttinAddsAWorkerAndTtouRetiresTheLeastRecentlyForked() {
+        start(2);
+        clock.advance(Duration.ofMinutes(1));
+        exit(worker(1).pid(), ExitStatus.exited(1)); // slot 1 is re-forked: slot 0 is now the oldest
+        long oldest = worker(0).pid();
+        clock.advance(Duration.ofSeconds(1));
+        input(new Input.SignalReceived(Signals.TTIN));
+        assertEquals(2, processes.last().id());
+        assertEquals(3, supervisor.snapshot().size());
+        input(new Input.SignalReceived(Signals.TTOU));
+        assertEquals(List.of(oldest), processes.signalled(Signals.TERM));
+        exit(oldest, ExitStatus.exited(0));
+        assertEquals(List.of(1, 2), supervisor.snapshot().stream().map(WorkerInfo::id).toList());
+        assertEquals(4, processes.spawns.size(), "a retired slot is not re-forked");
+    }
+
+    @Test
+    void ttouNeverGoesBelowOneWorker() {
+        start(1);
+        input(new Input.SignalReceived(Signals.TTOU));
+        assertEquals(1, eventsOf(ClusterEvent.Declined.class).size());
+        assertEquals(List.of(), processes.signalled(Signals.TERM));
+    }
+
+    @Test
+    void aNewSlotAvoidsTheIdOfAWorkerStillDraining() {
+        start(2);
+        input(new Input.Resize(1));
+        long draining = processes.signalled(Signals.TERM).getFirst();
+        int drainingId = supervisor.snapshot().stream().filter(w -> w.pid() == draining).findFirst().orElseThrow().id();
+        input(new Input.Resize(2));
+        assertTrue(processes.last().id() != drainingId);
+    }
+
+    @Test
+    void aWorkerNotReadyInTimeIsKilledAndReforkedWithBackoff() {
+        start(1, b -> b.readyWhen(ReadyWhen.READY).readyTimeout(Duration.ofSeconds(5)));
+        long pid = processes.last().pid();
+        assertEquals(WorkerState.STARTING, worker(0).state());
+        runToNextDeadline();
+        assertEquals(List.of(pid), processes.signalled(Signals.KILL));
+        assertEquals(1, eventsOf(ClusterEvent.ReadyTimeout.class).size());
+        exit(pid, ExitStatus.killed(Signals.KILL));
+        assertEquals(Optional.of(Duration.ofMillis(100)), eventsOf(ClusterEvent.Exit.class).getLast().respawnIn());
+    }
+
+    @Test
+    void aWorkerBecomesReadyWhenItSaysSo() {
+        start(1, b -> b.readyWhen(ReadyWhen.READY));
+        input(new Input.WorkerReady(processes.last().pid()));
+        assertEquals(WorkerState.READY, worker(0).state());
+        assertEquals(1, eventsOf(ClusterEvent.Ready.class).size());
+    }
+
+    @Test
+    void aSpawnThatFailsIsRetriedWithBackoff() {
+        processes.failNextSpawn = "cannot start /bin/app: Permission denied";
+        start(1);
+        ClusterEvent.SpawnFailed failed = eventsOf(ClusterEvent.SpawnFailed.class).getFirst();
+        assertEquals(Duration.ofMillis(100), failed.retryIn());
+        assertTrue(supervisor.snapshot().isEmpty());
+        runToNextDeadline();
+        assertEquals(1, supervisor.snapshot().size());
+    }
+
+    @Test
+    void reloadStopsOldWorkersOnlyOnceTheirReplacementsAreReady() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING));
+        processes.spawns.forEach(s -> input(new Input.WorkerReady(s.pid())));
+        List<Long> old = List.of(processes.spawns.get(0).pid(), processes.spawns.get(1).pid());
+        input(new Input.SignalReceived(Signals.USR2));
+        assertEquals(4, processes.spawns.size(), "every slot gets a new worker at once");
+        assertTrue(processes.spawns.subList(2, 4).stream().allMatch(s -> s.generation() == 1));
+        assertEquals(List.of(), processes.signalled(Signals.TERM), "nobody stops before a replacement is ready");
+        input(new Input.WorkerReady(processes.spawns.get(2).pid()));
+        assertEquals(List.of(old.get(0)), processes.signalled(Signals.TERM));
+        input(new Input.WorkerReady(processes.spawns.get(3).pid()));
+        assertEquals(old, processes.signalled(Signals.TERM));
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
+        assertEquals(1, supervisor.generation());
+    }
+
+    @Test
+    void rollingRestartReplacesOneSlotAtATime() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING));
+        processes.spawns.forEach(s -> input(new Input.WorkerReady(s.pid())));
+        input(new Input.SignalReceived(Signals.HUP));
+        assertEquals(3, processes.spawns.size());
+        assertEquals(0, processes.last().id());
+        input(new Input.WorkerReady(processes.last().pid()));
+        assertEquals(4, processes.spawns.size());
+        assertEquals(1, processes.last().id());
+        input(new Input.WorkerReady(processes.last().pid()));
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
+        assertEquals(2, processes.signalled(Signals.TERM).size());
+    }
+
+    @Test
+    void aReloadWhoseNewWorkersCrashGivesUpAndKeepsTheOldOnesServing() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING));
+        processes.spawns.forEach(s -> input(new Input.WorkerReady(s.pid())));
+        input(new Input.Reload(false));
+        exit(processes.spawns.get(2).pid(), ExitStatus.exited(1));
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFailed.class).size());
+        assertEquals(List.of(processes.spawns.get(3).pid()), processes.signalled(Signals.TERM),
+                "the other new worker, still starting, is stopped");
+        clock.advance(Duration.ofMinutes(1));
+        supervisor.reconcile();
+        assertEquals(4, processes.spawns.size(), "no further attempt of the broken generation");
+        assertTrue(supervisor.snapshot().stream().filter(w -> w.state() == WorkerState.READY)
+                .allMatch(w -> w.generation() == 0));
+    }
+
+    @Test
+    void aReloadDuringAReloadStopsTheIntermediateGeneration() {
+        start(1, b -> b.readyWhen(ReadyWhen.LISTENING));
+        input(new Input.WorkerReady(processes.last().pid()));
+        input(new Input.Reload(false));
+        long intermediate = processes.last().pid();
+        input(new Input.Reload(false));
+        assertEquals(List.of(intermediate), processes.signalled(Signals.TERM));
+        assertEquals(2, processes.last().generation());
+        input(new Input.WorkerReady(processes.last().pid()));
+        assertEquals(2, processes.signalled(Signals.TERM).size());
+    }
+
+    @Test
+    void aShutdownDuringAReloadStopsEverything() {
+        start(1, b -> b.readyWhen(ReadyWhen.LISTENING));
+        input(new Input.WorkerReady(processes.last().pid()));
+        input(new Input.Reload(false));
+        input(new Input.Shutdown(true, "test"));
+        assertEquals(2, processes.signalled(Signals.TERM).size());
+        for (long pid : List.copyOf(processes.alive)) {
+            exit(pid, ExitStatus.exited(0));
+        }
+        assertTrue(supervisor.finished());
+        assertEquals(2, processes.spawns.size());
+    }
+
+    @Test
+    void aResizeDuringAReloadGivesNewSlotsTheNewGeneration() {
+        start(1, b -> b.readyWhen(ReadyWhen.LISTENING));
+        input(new Input.WorkerReady(processes.last().pid()));
+        input(new Input.Reload(false));
+        input(new Input.Resize(2));
+        assertEquals(1, processes.last().generation());
+        assertEquals(1, processes.last().id());
+    }
+}
