@@ -7,4 +7,6 @@ module io.clusterflock {
     requires jdk.unsupported; // sun.misc.Signal: the master's signal handlers
 
     exports io.clusterflock;
+    // For clusterflock-jetty's workers only: process titles, and stdio kept across the socket's close.
+    exports io.clusterflock.internal.os to io.clusterflock.jetty;
 }

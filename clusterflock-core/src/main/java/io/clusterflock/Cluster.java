@@ -76,6 +76,21 @@ public final class Cluster implements AutoCloseable {
         master.submit(new Input.Reload(true));
     }
 
+    /**
+     * Sends {@code text} to the worker in slot {@code id} (its {@code Worker.onMessage} handlers);
+     * false when that slot has no connected worker.
+     *
+     * @throws IllegalArgumentException when the message is over 64 KiB of UTF-8
+     */
+    public boolean send(int id, String text) {
+        return master.send(id, text);
+    }
+
+    /** Sends {@code text} to every connected worker; returns how many. */
+    public int broadcast(String text) {
+        return master.broadcast(text);
+    }
+
     /** Graceful shutdown: workers drain, those still running after the timeout are killed. */
     public CompletableFuture<Integer> shutdown() {
         master.submit(new Input.Shutdown(true, "shutdown requested"));

@@ -17,6 +17,18 @@ public sealed interface ClusterEvent {
     /** A worker process was spawned. */
     record Fork(WorkerInfo worker) implements ClusterEvent {}
 
+    /** A worker's library connected to the master (Node's "online"). */
+    record Online(WorkerInfo worker) implements ClusterEvent {}
+
+    /** A worker's server accepts connections. */
+    record Listening(WorkerInfo worker) implements ClusterEvent {}
+
+    /** A worker sent the master a message; answer it through {@link ClusterOptions.Builder#onMessage}. */
+    record Message(WorkerInfo worker, String text) implements ClusterEvent {}
+
+    /** A worker described what it is doing (sd_notify {@code STATUS=}). */
+    record Status(WorkerInfo worker, String text) implements ClusterEvent {}
+
     /** A worker became ready to serve (see {@link ReadyWhen}). */
     record Ready(WorkerInfo worker) implements ClusterEvent {}
 

@@ -30,6 +30,7 @@ public final class ClusterOptions {
     private final String title;
     private final boolean signals;
     private final List<Consumer<ClusterEvent>> listeners;
+    private final MessageHandler messageHandler;
 
     private ClusterOptions(Builder b) {
         this.command = List.copyOf(b.command);
@@ -47,6 +48,7 @@ public final class ClusterOptions {
         this.title = b.title != null ? b.title : defaultTitle(command);
         this.signals = b.signals;
         this.listeners = List.copyOf(b.listeners);
+        this.messageHandler = b.messageHandler;
     }
 
     public static Builder builder() {
@@ -80,6 +82,8 @@ public final class ClusterOptions {
     public String title() { return title; }
     /** Whether the master takes over TERM, INT, HUP, USR2, TTIN and TTOU. */
     public boolean signals() { return signals; }
+    /** What answers workers' messages; by default they are only logged. */
+    public MessageHandler messageHandler() { return messageHandler; }
     /** The listeners added with {@link Builder#onEvent}. */
     public List<Consumer<ClusterEvent>> listeners() { return listeners; }
 
@@ -108,6 +112,7 @@ public final class ClusterOptions {
         private String title;
         private boolean signals = true;
         private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
+        private MessageHandler messageHandler = message -> { };
 
         private Builder() {}
 
@@ -119,6 +124,15 @@ public final class ClusterOptions {
 
         public Builder command(String... command) {
             return command(List.of(command));
+        }
+
+        /**
+         * Runs this very JVM's command line as each worker: the java binary, JVM options, class
+         * path or module path or {@code -jar}, main class and arguments, as this process was
+         * started (library mode). Captured before the master renames itself.
+         */
+        public Builder commandOfThisJvm() {
+            return command(io.clusterflock.internal.os.ProcessTitle.thisJvmCommand());
         }
 
         /** Default: the available processors (container-aware). */
@@ -202,6 +216,15 @@ public final class ClusterOptions {
         /** Adds a listener for the cluster's events; called on the supervisor thread. */
         public Builder onEvent(Consumer<ClusterEvent> listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Handles messages from workers ({@code Worker.send}); it may {@link WorkerMessage#reply}
+         * to the sender or {@link WorkerMessage#broadcast} to all. Called on the supervisor thread.
+         */
+        public Builder onMessage(MessageHandler handler) {
+            this.messageHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

@@ -1,26 +1,48 @@
 package io.clusterflock;
 
+import io.clusterflock.internal.ipc.Frames;
+import io.clusterflock.internal.ipc.IpcClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * What a worker process knows about itself, found through its environment (einhorn's
- * {@code Einhorn::Worker}). Needs no native access: any Java server can use it.
+ * What a worker process knows about itself and how it talks to its master, found through its
+ * environment (einhorn's {@code Einhorn::Worker}). Needs no native access: any Java server can
+ * use it, in library or command mode.
  *
  * <pre>{@code
- * Worker.current().ifPresent(w -> System.out.println("I am worker " + w.id()));
+ * Worker worker = Worker.current().orElseThrow();
+ * ServerSocketChannel socket = worker.channel();   // the shared listening socket, blocking
+ * ... start serving on it ...
+ * worker.ready();                                   // for readyWhen=ready
+ * worker.onMessage(text -> ...);                    // from Cluster.send / broadcast
+ * worker.onShutdown(() -> ...);                     // on SIGTERM, or when the master is gone
  * }</pre>
+ *
+ * <p>If the master goes away (even killed), the worker notices at once through its channel and
+ * shuts down gracefully: it runs its shutdown hooks and exits, so no worker serves unsupervised.
  */
 public final class Worker {
+    private static final System.Logger LOG = System.getLogger("io.clusterflock");
+    private static volatile Optional<Worker> current;
+
     private final int id;
     private final int generation;
     private final int workers;
     private final Duration timeout;
+    private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> shutdownHandlers = new CopyOnWriteArrayList<>();
+    private IpcClient master;
+    private Thread shutdownHook;
 
     private Worker(int id, int generation, int workers, Duration timeout) {
         this.id = id;
@@ -29,14 +51,32 @@ public final class Worker {
         this.timeout = timeout;
     }
 
-    /** This process as a worker, or empty when it was not started by a clusterflock master. */
+    /**
+     * This process as a worker, connected to its master; empty when it was not started by a
+     * clusterflock master.
+     */
     public static Optional<Worker> current() {
-        return fromEnvironment(System.getenv());
+        Optional<Worker> worker = current;
+        if (worker == null) {
+            synchronized (Worker.class) {
+                if (current == null) {
+                    current = fromEnvironment(System.getenv());
+                    current.ifPresent(w -> w.connect(System.getenv()));
+                }
+                worker = current;
+            }
+        }
+        return worker;
     }
 
-    /** Whether this process is a clusterflock worker (otherwise it may become a master). */
+    /** Whether this process is a clusterflock worker; otherwise it may become a master. */
     public static boolean isWorker() {
         return System.getenv("CLUSTERFLOCK_WORKER_ID") != null;
+    }
+
+    /** Whether this process is not a worker: the one that starts (or is) the master. */
+    public static boolean isMaster() {
+        return !isWorker();
     }
 
     static Optional<Worker> fromEnvironment(Map<String, String> env) {
@@ -52,6 +92,20 @@ public final class Worker {
     private static int number(Map<String, String> env, String name, int fallback) {
         String value = env.get(name);
         return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    private void connect(Map<String, String> env) {
+        String path = env.get("CLUSTERFLOCK_IPC");
+        String token = env.get("CLUSTERFLOCK_IPC_TOKEN");
+        if (path == null || token == null) {
+            return;
+        }
+        try {
+            master = IpcClient.connect(Path.of(path), token, this::deliver, this::masterLost);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "worker " + id + ": cannot reach the master at " + path
+                    + " (" + e.getMessage() + "); messages and readiness reports are off");
+        }
     }
 
     /** The slot, 0 ≤ id &lt; workers, stable across respawns of the slot. */
@@ -91,5 +145,86 @@ public final class Worker {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the inherited channel", e);
         }
+    }
+
+    /** Tells the master this worker is ready to serve (readyWhen=ready): old workers may now go. */
+    public void ready() {
+        report("ready");
+    }
+
+    /** Tells the master this worker's server accepts connections (readyWhen=listening). */
+    public void listening() {
+        report("listening");
+    }
+
+    /**
+     * Sends {@code text} to the master's message handler.
+     *
+     * @throws IllegalArgumentException when it is over 64 KiB of UTF-8
+     * @throws IllegalStateException    when there is no channel to the master
+     */
+    public void send(String text) {
+        int size = Frames.size(text);
+        if (size > Frames.MAX_MESSAGE) {
+            throw new IllegalArgumentException("a message of " + size + " bytes is over the limit of "
+                    + Frames.MAX_MESSAGE + " bytes");
+        }
+        if (master == null) {
+            throw new IllegalStateException("worker " + id + " has no channel to its master");
+        }
+        write("msg " + text);
+    }
+
+    /** Receives messages from the master ({@code Cluster.send}, {@code broadcast}, replies). */
+    public void onMessage(Consumer<String> handler) {
+        messageHandlers.add(handler);
+    }
+
+    /**
+     * Runs {@code handler} when this worker is asked to stop (SIGTERM) or its master is gone, before
+     * the JVM exits (gs-clutch's {@code shutDown}). Handlers run in the order they were added.
+     */
+    public synchronized void onShutdown(Runnable handler) {
+        shutdownHandlers.add(handler);
+        if (shutdownHook == null) {
+            shutdownHook = new Thread(this::runShutdownHandlers, "clusterflock-worker-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
+    }
+
+    private void runShutdownHandlers() {
+        for (Runnable handler : shutdownHandlers) {
+            try {
+                handler.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "worker " + id + ": a shutdown handler failed: " + e, e);
+            }
+        }
+    }
+
+    private void report(String verb) {
+        if (master != null) {
+            write(verb);
+        }
+    }
+
+    private void write(String frame) {
+        try {
+            master.write(frame);
+        } catch (IOException e) {
+            throw new UncheckedIOException("worker " + id + ": the master is unreachable", e);
+        }
+    }
+
+    private void deliver(String text) {
+        for (Consumer<String> handler : messageHandlers) {
+            handler.accept(text);
+        }
+    }
+
+    /** The master is gone: shut down as if asked to, so nothing serves unsupervised. */
+    private void masterLost() {
+        LOG.log(System.Logger.Level.WARNING, "worker " + id + ": the master is gone; shutting down");
+        Thread.ofPlatform().name("clusterflock-master-lost").start(() -> System.exit(0));
     }
 }

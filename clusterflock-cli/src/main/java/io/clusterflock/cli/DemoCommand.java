@@ -1,6 +1,7 @@
 package io.clusterflock.cli;
 
 import io.clusterflock.ClusterOptions;
+import io.clusterflock.ReadyWhen;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +20,6 @@ final class DemoCommand implements Callable<Integer> {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(java.toString(), "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), DemoWorker.class.getName());
-        return MasterRunner.run(flags.build(ClusterOptions.builder().command(command).title("demo")));
+        return MasterRunner.run(flags.build(ClusterOptions.builder().command(command).title("demo").readyWhen(ReadyWhen.LISTENING)));
     }
 }

@@ -1,7 +1,8 @@
 package io.clusterflock.cli;
 
 import io.clusterflock.Worker;
-import io.clusterflock.jetty.JettyWorker;
+import io.clusterflock.jetty.Clusterflock;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -13,18 +14,17 @@ import org.eclipse.jetty.util.Callback;
 public final class DemoWorker {
     private DemoWorker() {}
 
-    public static void main(String[] args) throws Exception {
-        Worker worker = Worker.current().orElseThrow(
-                () -> new IllegalStateException("the demo worker runs under 'clusterflock demo'"));
-        byte[] body = ("hello from worker " + worker.id() + " (pid " + ProcessHandle.current().pid() + ")\n")
+    public static void main(String[] args) {
+        int id = Worker.current().map(Worker::id).orElse(-1);
+        byte[] body = ("hello from worker " + id + " (pid " + ProcessHandle.current().pid() + ")\n")
                 .getBytes(StandardCharsets.UTF_8);
-        JettyWorker.start(worker, new Handler.Abstract.NonBlocking() {
+        Clusterflock.serve(new Handler.Abstract.NonBlocking() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-                response.write(true, java.nio.ByteBuffer.wrap(body), callback);
+                response.write(true, ByteBuffer.wrap(body), callback);
                 return true;
             }
-        }).join();
+        });
     }
 }

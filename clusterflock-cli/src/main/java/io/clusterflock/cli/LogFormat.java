@@ -14,6 +14,8 @@ import java.util.logging.Logger;
  */
 final class LogFormat extends Formatter {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    /** JUL holds loggers weakly: keep the configured one, or its level is lost to the GC. */
+    private static final Logger CLUSTERFLOCK = Logger.getLogger("io.clusterflock");
     private final String prefix = " clusterflock[" + ProcessHandle.current().pid() + "] ";
 
     static void install() {
@@ -28,7 +30,7 @@ final class LogFormat extends Formatter {
         root.setLevel(Level.INFO);
         String level = System.getenv("CLUSTERFLOCK_LOG_LEVEL");
         if (level != null && level.equalsIgnoreCase("debug")) {
-            Logger.getLogger("io.clusterflock").setLevel(Level.FINE);
+            CLUSTERFLOCK.setLevel(Level.FINE);
         }
     }
 

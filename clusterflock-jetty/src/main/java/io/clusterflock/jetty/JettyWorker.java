@@ -1,39 +1,106 @@
 package io.clusterflock.jetty;
 
 import io.clusterflock.Worker;
-import org.eclipse.jetty.server.Handler;
+import io.clusterflock.internal.os.ProcessTitle;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import sun.misc.Signal;
 
 /**
- * Serves a Jetty {@link Handler} in a worker process over the master's listening socket.
+ * A worker process serving on Jetty 12 over the master's listening socket.
  *
  * <p>The connector is opened on the inherited channel itself: {@code setInheritChannel(true)}
- * would silently bind host:port instead when fd 0 is not a socket. Acceptors stay on platform
- * threads in blocking {@code accept()}, which the kernel serves FIFO across workers; putting the
- * shared socket in non-blocking mode would change it for every worker. Jetty's stop timeout is 0
- * by default (no graceful phase), so it is set from the master's timeout: on SIGTERM the JVM's
- * shutdown hook stops Jetty, which stops accepting, lets in-flight requests finish, then exits.
+ * would silently bind host:port instead when fd 0 is not a socket. Its one acceptor stays on a
+ * platform thread in blocking {@code accept()}, which the kernel serves FIFO across workers;
+ * making the shared socket non-blocking would change it for every worker.
+ *
+ * <p>Stopping is a drain, on SIGTERM or when the master is gone: Jetty's graceful shutdown closes
+ * this worker's copy of the listening socket (the others keep accepting from it), answers requests
+ * already on their way with {@code Connection: close}, closes idle connections, and waits for
+ * in-flight requests up to the stop timeout, which Jetty leaves at 0 unless set. Then the worker
+ * exits 0.
  */
-public final class JettyWorker {
+final class JettyWorker {
+    private static final System.Logger LOG = System.getLogger("io.clusterflock");
+
     private JettyWorker() {}
 
-    /** Starts {@code handler} on the inherited socket; returns the started server. */
-    public static Server start(Worker worker, Handler handler) throws Exception {
+    /** Serves until stopped; returns the exit code. */
+    static int serve(Consumer<Server> install) {
+        Worker worker = Worker.current().orElseThrow();
+        showTitleOnly();
+        Server server = newServer(worker);
+        install.accept(server);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> stop(server, stopped);
+        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("worker-stop").start(stop));
+        worker.onShutdown(stop); // the master is gone, or System.exit from the application
+        try {
+            server.start();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " could not start its server: " + e, e);
+            return 1;
+        }
+        worker.listening();
+        awaitQuietly(stopped);
+        return 0;
+    }
+
+    /**
+     * The master spawned us with the title as argv[0]; hide the long JVM command line after it, so
+     * {@code ps} shows {@code clusterflock worker 0 [title]} (needs native access, else unchanged).
+     */
+    private static void showTitleOnly() {
+        var argv = ProcessTitle.commandLine();
+        if (!argv.isEmpty() && argv.getFirst().startsWith("clusterflock worker")
+                && JettyWorker.class.getModule().isNativeAccessEnabled()) {
+            ProcessTitle.set(argv.getFirst());
+        }
+    }
+
+    private static Server newServer(Worker worker) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("worker-" + worker.id());
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server, 1, -1);
-        connector.open(worker.channel());
+        ServerConnector connector = new InheritedConnector(server);
+        try {
+            connector.open(worker.channel());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the inherited socket", e);
+        }
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(handler));
-        // Finish draining a little before the master's kill deadline, so the exit is our own.
-        long timeout = worker.timeout().toMillis();
-        server.setStopTimeout(Math.max(0, timeout - Math.min(500, timeout / 10)));
-        server.setStopAtShutdown(true);
-        server.start();
+        server.setStopTimeout(drainTime(worker.timeout()).toMillis());
         return server;
+    }
+
+    /** Finish a little before the master's kill deadline, so that the exit is our own. */
+    static Duration drainTime(Duration timeout) {
+        long millis = timeout.toMillis();
+        return Duration.ofMillis(Math.max(0, millis - Math.min(500, millis / 10)));
+    }
+
+    private static void stop(Server server, CountDownLatch stopped) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping the server failed: " + e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep serving until stopped
+            }
+        }
     }
 }

@@ -27,6 +27,12 @@ final class EventLog implements Consumer<ClusterEvent> {
                     + e.workers().size() + " workers, pids " + e.workers().stream()
                     .map(w -> Long.toString(w.pid())).collect(Collectors.joining(", ")));
             case ClusterEvent.Fork e -> log.log(INFO, e.worker().label() + " forked, generation " + e.worker().generation());
+            case ClusterEvent.Online e -> log.log(DEBUG, e.worker().label() + " online");
+            case ClusterEvent.Listening e -> log.log(readyWhen == ReadyWhen.LISTENING ? DEBUG : INFO,
+                    e.worker().label() + " listening");
+            case ClusterEvent.Message e -> log.log(DEBUG, e.worker().label() + " sent a message of "
+                    + e.text().length() + " characters");
+            case ClusterEvent.Status e -> log.log(INFO, e.worker().label() + " status: " + e.text());
             case ClusterEvent.Ready e -> log.log(readyWhen == ReadyWhen.STARTED ? DEBUG : INFO, e.worker().label() + " ready");
             case ClusterEvent.SpawnFailed e -> log.log(WARNING, "worker " + e.id() + " could not be started: " + e.reason()
                     + "; retrying in " + Durations.format(e.retryIn()));

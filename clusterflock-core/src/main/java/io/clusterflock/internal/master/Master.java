@@ -5,6 +5,8 @@ import io.clusterflock.ClusterException;
 import io.clusterflock.ClusterOptions;
 import io.clusterflock.Signals;
 import io.clusterflock.WorkerInfo;
+import io.clusterflock.WorkerState;
+import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.ListenSocket;
 import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Platform;
@@ -14,55 +16,75 @@ import io.clusterflock.internal.os.Spawner;
 import io.clusterflock.internal.supervisor.Clock;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.Supervisor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Puts a master together, in the order that leaves nothing behind when a step fails: check the
- * platform and the command, listen, start the orphan guard, then hand over to the supervisor
- * thread. Once stopped it closes the socket and the guard.
+ * Puts a master together, in an order that leaves nothing behind when a step fails: check the
+ * platform and the command, listen, make the private directory and the worker channel, start the
+ * orphan guard, then hand over to the supervisor thread. Once stopped it releases all of it.
  */
 public final class Master {
     private final ListenSocket socket;
-    private final OrphanGuard guard;
+    private final IpcServer ipc;
     private final SupervisorLoop loop;
-    private final SignalRelay signals;
+    /** Released in reverse order of acquisition once the master has stopped. */
+    private final Deque<AutoCloseable> resources;
 
-    private Master(ListenSocket socket, OrphanGuard guard, SupervisorLoop loop, SignalRelay signals) {
+    private Master(ListenSocket socket, IpcServer ipc, SupervisorLoop loop, Deque<AutoCloseable> resources) {
         this.socket = socket;
-        this.guard = guard;
+        this.ipc = ipc;
         this.loop = loop;
-        this.signals = signals;
+        this.resources = resources;
     }
 
     public static Master start(ClusterOptions options) {
         requireSupported();
         Path command = resolve(options.command().getFirst());
-        ListenSocket socket = listen(options);
-        OrphanGuard guard;
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()));
-        } catch (NativeException e) {
-            socket.close();
+            ListenSocket socket = acquire(resources, listen(options));
+            RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create());
+            SupervisorLoop loop = new SupervisorLoop();
+            IpcServer ipc = acquire(resources, IpcServer.start(directory.path(), loop::submit));
+            OrphanGuard guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()));
+            if (guard != null) {
+                acquire(resources, guard);
+            }
+            WorkerLauncher launcher = new WorkerLauncher(options, command, socket.fd(),
+                    guard == null ? -1 : guard.processGroup(), ipc, loop::submit);
+            Consumer<ClusterEvent> events = fanOut(options, ipc);
+            Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
+            if (options.signals()) {
+                acquire(resources, new SignalRelay(loop::submit));
+            }
+            Master master = new Master(socket, ipc, loop, resources);
+            loop.bind(supervisor,
+                    () -> events.accept(new ClusterEvent.Started(socket.address(), socket.displayAddress(), loop.snapshot())),
+                    crash -> master.killAll());
+            ProcessTitle.set(Titles.master(options.title()));
+            loop.exitCode().whenComplete((code, failure) -> master.release());
+            Thread.ofPlatform().name("clusterflock-supervisor").start(loop);
+            return master;
+        } catch (NativeException | IOException | UncheckedIOException e) {
+            release(resources);
             throw new ClusterException(e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            release(resources);
+            throw e;
         }
-        SupervisorLoop loop = new SupervisorLoop();
-        Consumer<ClusterEvent> events = fanOut(options);
-        WorkerLauncher launcher = new WorkerLauncher(options, command, socket.fd(),
-                guard == null ? -1 : guard.processGroup(), loop::submit);
-        Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
-        SignalRelay signals = options.signals() ? new SignalRelay(loop::submit) : null;
-        Master master = new Master(socket, guard, loop, signals);
-        loop.bind(supervisor,
-                () -> events.accept(new ClusterEvent.Started(socket.address(), socket.displayAddress(), loop.snapshot())),
-                crash -> master.killAll());
-        ProcessTitle.set(Titles.master(options.title()));
-        loop.exitCode().whenComplete((code, failure) -> master.release());
-        Thread.ofPlatform().name("clusterflock-supervisor").start(loop);
-        return master;
+    }
+
+    private static <T extends AutoCloseable> T acquire(Deque<AutoCloseable> resources, T resource) {
+        resources.push(resource);
+        return resource;
     }
 
     private static void requireSupported() {
@@ -80,24 +102,21 @@ public final class Master {
     }
 
     private static ListenSocket listen(ClusterOptions options) {
-        try {
-            return ListenSocket.open(options.host(), options.port(), options.backlog());
-        } catch (NativeException e) {
-            throw new ClusterException(e.getMessage(), e);
-        }
+        return ListenSocket.open(options.host(), options.port(), options.backlog());
     }
 
-    private static Consumer<ClusterEvent> fanOut(ClusterOptions options) {
-        EventLog log = new EventLog(options.readyWhen());
-        List<Consumer<ClusterEvent>> listeners = options.listeners();
+    private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc) {
+        List<Consumer<ClusterEvent>> listeners = new java.util.ArrayList<>();
+        listeners.add(new EventLog(options.readyWhen()));
+        listeners.add(new Messages(options.messageHandler(), ipc));
+        listeners.addAll(options.listeners());
         return event -> {
-            log.accept(event);
             for (Consumer<ClusterEvent> listener : listeners) {
                 try {
                     listener.accept(event);
                 } catch (RuntimeException e) {
                     System.getLogger("io.clusterflock").log(System.Logger.Level.WARNING,
-                            "event listener failed on " + event.getClass().getSimpleName(), e);
+                            "a listener failed on " + event.getClass().getSimpleName() + ": " + e, e);
                 }
             }
         };
@@ -119,6 +138,18 @@ public final class Master {
         return loop.generation();
     }
 
+    /** Queues {@code text} for the active worker in slot {@code id}; false when there is none connected. */
+    public boolean send(int id, String text) {
+        Messages.checkSize(text);
+        return loop.snapshot().stream().filter(w -> w.id() == id && w.state() != WorkerState.STOPPING)
+                .anyMatch(w -> ipc.send(w.pid(), text));
+    }
+
+    public int broadcast(String text) {
+        Messages.checkSize(text);
+        return ipc.broadcast(text);
+    }
+
     public CompletableFuture<Integer> exitCode() {
         return loop.exitCode();
     }
@@ -131,12 +162,16 @@ public final class Master {
 
     /** After the last worker is gone: nothing of the master stays open. */
     private void release() {
-        if (signals != null) {
-            signals.close();
+        release(resources);
+    }
+
+    private static void release(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                System.getLogger("io.clusterflock").log(System.Logger.Level.DEBUG, "release failed: " + e);
+            }
         }
-        if (guard != null) {
-            guard.close();
-        }
-        socket.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.clusterflock.internal.master;
 
 import io.clusterflock.ClusterOptions;
+import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.os.Spawner;
@@ -27,9 +28,12 @@ final class WorkerLauncher implements ProcessPort {
     private final int processGroup;
     private final Trampoline trampoline = Trampoline.find();
     private final Map<String, String> baseEnvironment;
+    private final IpcServer ipc;
     private final Consumer<Input> sink;
 
-    WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, Consumer<Input> sink) {
+    WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, IpcServer ipc,
+                   Consumer<Input> sink) {
+        this.ipc = ipc;
         this.options = options;
         this.command = command;
         this.socketFd = socketFd;
@@ -55,22 +59,33 @@ final class WorkerLauncher implements ProcessPort {
         env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
         env.put("LISTEN_FDS", "1");
         env.put("LISTEN_FDNAMES", "http");
+        String token = ipc.issueToken();
+        env.put("CLUSTERFLOCK_IPC", ipc.path().toString());
+        env.put("CLUSTERFLOCK_IPC_TOKEN", token);
         String title = Titles.worker(id, options.title());
         List<String> args = options.command().subList(1, options.command().size());
         try {
             long pid = Spawner.spawn(new Spawner.Request(trampoline.executable(command),
                     trampoline.argv(title, command, args), env, Map.of(0, socketFd, 3, socketFd), processGroup));
-            reapLater(pid);
+            ipc.bind(token, pid);
+            reapLater(pid, token);
             return pid;
         } catch (NativeException e) {
+            ipc.forget(token, -1);
             throw new SpawnException(e.getMessage());
         }
     }
 
-    /** A platform thread blocked in waitpid for this one pid: reaps only our own children. */
-    private void reapLater(long pid) {
-        Thread.ofPlatform().daemon().name("clusterflock-reaper-" + pid).stackSize(256 * 1024)
-                .start(() -> sink.accept(new Input.Exited(pid, Processes.waitFor(pid))));
+    /**
+     * A platform thread blocked in waitpid for this one pid: it reaps only our own children, so
+     * processes the JVM spawns for other reasons (ProcessBuilder) are left to the JDK.
+     */
+    private void reapLater(long pid, String token) {
+        Thread.ofPlatform().daemon().name("clusterflock-reaper-" + pid).stackSize(256 * 1024).start(() -> {
+            var status = Processes.waitFor(pid);
+            ipc.forget(token, pid);
+            sink.accept(new Input.Exited(pid, status));
+        });
     }
 
     @Override

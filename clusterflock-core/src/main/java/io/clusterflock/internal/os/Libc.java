@@ -2,6 +2,7 @@ package io.clusterflock.internal.os;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
@@ -38,6 +39,20 @@ final class Libc {
     /** sizeof(struct sockaddr_storage): room for any address getsockname can return. */
     static final long SOCKADDR_STORAGE_BYTES = 128;
 
+    // <sys/socket.h>, <sys/un.h>: the notify socket (AF_UNIX datagrams with sender credentials)
+    static final int AF_UNIX = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SO_RCVBUF = 8;
+    static final int SO_PASSCRED = 16;
+    static final int SCM_RIGHTS = 1;
+    static final int SCM_CREDENTIALS = 2;
+    static final int MSG_TRUNC = 0x20;
+    static final int MSG_NOSIGNAL = 0x4000;
+    static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    static final int SHUT_RDWR = 2;
+    /** sizeof(sun_path) in struct sockaddr_un, including the terminating NUL. */
+    static final int SUN_PATH_BYTES = 108;
+
     // <fcntl.h>
     static final int O_CLOEXEC = 0x80000;
     static final int F_DUPFD_CLOEXEC = 1030;
@@ -55,9 +70,11 @@ final class Libc {
     static final long SIGSET_BYTES = 128;
 
     // <errno.h>
+    static final int ENOENT = 2;
     static final int ESRCH = 3;
     static final int EINTR = 4;
     static final int ECHILD = 10;
+    static final int ENAMETOOLONG = 36;
     static final int EAFNOSUPPORT = 97;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -77,6 +94,12 @@ final class Libc {
     static final MethodHandle PIPE2 = withErrno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle WAITPID = withErrno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle KILL = withErrno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle SHUTDOWN = withErrno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle UNLINK = withErrno("unlink", JAVA_INT, ADDRESS);
+    // These two return ssize_t: invoke them with callSize().
+    static final MethodHandle RECVMSG = withErrno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle SENDTO =
+            withErrno("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     /** fcntl(int, int, ...) is variadic: the linker must be told where the variadic part starts. */
     static final MethodHandle FCNTL_INT = bind("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
@@ -124,6 +147,21 @@ final class Libc {
             System.arraycopy(args, 0, all, 1, args.length);
             int value = (int) invoke(function, all);
             return new Result(value, (int) ERRNO.get(state, 0L));
+        }
+    }
+
+    /**
+     * {@link #call} for the functions that return ssize_t (recvmsg, sendto). The byte count fits an
+     * int because every buffer this package passes is far smaller than 2 GiB.
+     */
+    static Result callSize(MethodHandle function, Object... args) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            Object[] all = new Object[args.length + 1];
+            all[0] = state;
+            System.arraycopy(args, 0, all, 1, args.length);
+            long value = (long) invoke(function, all);
+            return new Result((int) value, (int) ERRNO.get(state, 0L));
         }
     }
 

@@ -62,6 +62,23 @@ public final class ProcessTitle {
         return COMMAND_LINE;
     }
 
+    /**
+     * This JVM's command line with argv[0] made absolute (the running java binary), so that it can
+     * be executed again as is: what library mode runs as each worker.
+     *
+     * @throws IllegalStateException when the command line cannot be read
+     */
+    public static List<String> thisJvmCommand() {
+        if (COMMAND_LINE.isEmpty()) {
+            throw new IllegalStateException("cannot read this JVM's command line from /proc/self/cmdline");
+        }
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(COMMAND_LINE);
+        command.set(0, java);
+        return List.copyOf(command);
+    }
+
     /** Index after the last ')' of the 1-based /proc/[pid]/stat field {@code number} (proc(5)). */
     private static int field(int number) {
         return number - 3;

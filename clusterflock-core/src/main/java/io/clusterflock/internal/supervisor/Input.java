@@ -8,8 +8,20 @@ public sealed interface Input {
     /** A worker process ended (reported by its reaper). */
     record Exited(long pid, ExitStatus status) implements Input {}
 
-    /** A worker reported that it is ready (library, IPC or sd_notify). */
+    /** A worker's library connected to the master. */
+    record WorkerOnline(long pid) implements Input {}
+
+    /** A worker's server accepts connections (library mode). */
+    record WorkerListening(long pid) implements Input {}
+
+    /** A worker said it is ready ({@code Worker.ready()} or sd_notify {@code READY=1}). */
     record WorkerReady(long pid) implements Input {}
+
+    /** A worker sent the master a message. */
+    record WorkerMessage(long pid, String text) implements Input {}
+
+    /** A worker described what it is doing (sd_notify {@code STATUS=}). */
+    record WorkerStatus(long pid, String text) implements Input {}
 
     /** The master received a signal; the handler only enqueues this. */
     record SignalReceived(int signal) implements Input {}

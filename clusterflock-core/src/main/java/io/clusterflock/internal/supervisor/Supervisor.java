@@ -18,6 +18,7 @@ import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The master's state machine: it decides which worker processes should exist and makes it so.
@@ -68,7 +69,11 @@ public final class Supervisor {
     public void handle(Input input) {
         switch (input) {
             case Input.Exited e -> onExit(e.pid(), e.status());
+            case Input.WorkerOnline o -> report(o.pid(), w -> new ClusterEvent.Online(info(w)));
+            case Input.WorkerListening l -> onListening(l.pid());
             case Input.WorkerReady r -> onReady(r.pid());
+            case Input.WorkerMessage m -> report(m.pid(), w -> new ClusterEvent.Message(info(w), m.text()));
+            case Input.WorkerStatus s -> report(s.pid(), w -> new ClusterEvent.Status(info(w), s.text()));
             case Input.SignalReceived s -> onSignal(s.signal());
             case Input.Resize r -> resize(r.workers());
             case Input.Reload r -> reload(r.rolling());
@@ -99,6 +104,22 @@ public final class Supervisor {
         }
         if (workers.isEmpty()) {
             events.accept(new ClusterEvent.Empty());
+        }
+    }
+
+    /** A report from a worker we know of becomes an event; reports of unknown pids are dropped. */
+    private void report(long pid, Function<WorkerProcess, ClusterEvent> event) {
+        WorkerProcess worker = find(pid);
+        if (worker != null) {
+            events.accept(event.apply(worker));
+        }
+    }
+
+    /** A worker's server accepts connections: that is ready when readyWhen is LISTENING. */
+    private void onListening(long pid) {
+        report(pid, w -> new ClusterEvent.Listening(info(w)));
+        if (options.readyWhen() == ReadyWhen.LISTENING) {
+            onReady(pid);
         }
     }
 
