@@ -328,7 +328,7 @@ public final class NotifySocket implements AutoCloseable {
                 credentials[1] = payload.get(JAVA_INT, UCRED_UID);
             } else if (level == Libc.SOL_SOCKET && type == Libc.SCM_RIGHTS) {
                 for (long i = 0; i < payload.byteSize() / JAVA_INT.byteSize(); i++) {
-                    if (false) Libc.call(Libc.CLOSE, payload.getAtIndex(JAVA_INT, i)); // ours now; nothing to report
+                    Libc.call(Libc.CLOSE, payload.getAtIndex(JAVA_INT, i)); // ours now; nothing to report
                 }
             }
             at += cmsgAlign(messageLength);
