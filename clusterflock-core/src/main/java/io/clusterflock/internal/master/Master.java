@@ -54,12 +54,13 @@ public final class Master {
             RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create());
             SupervisorLoop loop = new SupervisorLoop();
             IpcServer ipc = acquire(resources, IpcServer.start(directory.path(), loop::submit));
+            NotifyReceiver notify = acquire(resources, NotifyReceiver.start(directory.path(), loop::snapshot, loop::submit));
             OrphanGuard guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()));
             if (guard != null) {
                 acquire(resources, guard);
             }
             WorkerLauncher launcher = new WorkerLauncher(options, command, socket.fd(),
-                    guard == null ? -1 : guard.processGroup(), ipc, loop::submit);
+                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit);
             Consumer<ClusterEvent> events = fanOut(options, ipc);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
             if (options.signals()) {

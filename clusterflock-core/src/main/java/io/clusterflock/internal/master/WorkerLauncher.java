@@ -29,11 +29,13 @@ final class WorkerLauncher implements ProcessPort {
     private final Trampoline trampoline = Trampoline.find();
     private final Map<String, String> baseEnvironment;
     private final IpcServer ipc;
+    private final Path notifySocket;
     private final Consumer<Input> sink;
 
     WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, IpcServer ipc,
-                   Consumer<Input> sink) {
+                   Path notifySocket, Consumer<Input> sink) {
         this.ipc = ipc;
+        this.notifySocket = notifySocket;
         this.options = options;
         this.command = command;
         this.socketFd = socketFd;
@@ -62,6 +64,7 @@ final class WorkerLauncher implements ProcessPort {
         String token = ipc.issueToken();
         env.put("CLUSTERFLOCK_IPC", ipc.path().toString());
         env.put("CLUSTERFLOCK_IPC_TOKEN", token);
+        env.put("NOTIFY_SOCKET", notifySocket.toString());
         String title = Titles.worker(id, options.title());
         List<String> args = options.command().subList(1, options.command().size());
         try {

@@ -1,0 +1,81 @@
+package io.clusterflock.internal.master;
+
+import io.clusterflock.WorkerInfo;
+import io.clusterflock.internal.os.NotifySocket;
+import io.clusterflock.internal.supervisor.Input;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Takes sd_notify datagrams from workers on {@code NOTIFY_SOCKET}, the systemd convention any
+ * program can use ({@code sd_notify(3)}, {@code systemd-notify}, a few lines of Python):
+ * {@code READY=1} drives readyWhen=ready, {@code STATUS=} shows in the log. The sender is known by
+ * its credentials (SO_PASSCRED); a datagram from a worker's child counts for that worker, one from
+ * any other process is ignored.
+ */
+final class NotifyReceiver implements AutoCloseable {
+    /** How far up the process tree a sender may be from its worker (a shell wrapper, a helper). */
+    private static final int MAX_DEPTH = 4;
+
+    private final NotifySocket socket;
+    private final Supplier<List<WorkerInfo>> workers;
+    private final Consumer<Input> sink;
+
+    private NotifyReceiver(NotifySocket socket, Supplier<List<WorkerInfo>> workers, Consumer<Input> sink) {
+        this.socket = socket;
+        this.workers = workers;
+        this.sink = sink;
+    }
+
+    static NotifyReceiver start(Path directory, Supplier<List<WorkerInfo>> workers, Consumer<Input> sink) {
+        NotifyReceiver receiver = new NotifyReceiver(NotifySocket.open(directory.resolve("notify.sock")), workers, sink);
+        Thread.ofPlatform().daemon().name("clusterflock-notify").start(receiver::receiveLoop);
+        return receiver;
+    }
+
+    Path path() {
+        return socket.path();
+    }
+
+    private void receiveLoop() {
+        try {
+            while (true) {
+                NotifySocket.Datagram datagram = socket.receive();
+                workerOf(datagram.pid()).ifPresent(pid -> datagram.text().lines().forEach(line -> handle(pid, line)));
+            }
+        } catch (NotifySocket.ClosedException e) {
+            // the master is stopping
+        }
+    }
+
+    private void handle(long pid, String line) {
+        if (line.equals("READY=1")) {
+            sink.accept(new Input.WorkerReady(pid));
+        } else if (line.startsWith("STATUS=")) {
+            sink.accept(new Input.WorkerStatus(pid, line.substring("STATUS=".length())));
+        }
+        // WATCHDOG=1, STOPPING=1, BARRIER=1, MAINPID=…: nothing to do for them here.
+    }
+
+    /** The worker that sent a datagram: the sender itself, or the nearest worker above it. */
+    private Optional<Long> workerOf(long sender) {
+        List<WorkerInfo> known = workers.get();
+        Optional<ProcessHandle> process = ProcessHandle.of(sender);
+        for (int depth = 0; depth <= MAX_DEPTH && process.isPresent(); depth++) {
+            long pid = process.get().pid();
+            if (known.stream().anyMatch(w -> w.pid() == pid)) {
+                return Optional.of(pid);
+            }
+            process = process.get().parent();
+        }
+        return known.stream().map(WorkerInfo::pid).filter(pid -> pid == sender).findFirst();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
