@@ -2,11 +2,12 @@ package io.clusterflock.jetty;
 
 import io.clusterflock.Worker;
 import io.clusterflock.internal.os.ProcessTitle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import sun.misc.Signal;
 
@@ -14,40 +15,98 @@ import sun.misc.Signal;
  * A worker process serving on Jetty 12 over the master's listening socket.
  *
  * <p>The connector is opened on the inherited channel itself: {@code setInheritChannel(true)}
- * would silently bind host:port instead when fd 0 is not a socket. Its one acceptor stays on a
+ * would silently bind host:port instead when fd 0 is not a socket. Its acceptor stays on a
  * platform thread in blocking {@code accept()}, which the kernel serves FIFO across workers;
  * making the shared socket non-blocking would change it for every worker.
  *
- * <p>Stopping is a drain, on SIGTERM or when the master is gone: Jetty's graceful shutdown closes
- * this worker's copy of the listening socket (the others keep accepting from it), answers requests
- * already on their way with {@code Connection: close}, closes idle connections, and waits for
- * in-flight requests up to the stop timeout, which Jetty leaves at 0 unless set. Then the worker
- * exits 0.
+ * <p>Stopping is a drain, on SIGTERM or when the master is gone: stop accepting (the other workers
+ * keep accepting from the same socket), answer every further request with
+ * {@code Connection: close}, close connections that sit idle, and once none is left (or the drain
+ * time is up) stop Jetty and exit 0.
  */
 final class JettyWorker {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
+    /** A connection idle this long during a drain is closed: its client is not about to send. */
+    private static final long IDLE_CLOSE_MILLIS = 1_000;
+    private static final long POLL_MILLIS = 20;
 
-    private JettyWorker() {}
+    private final Worker worker;
+    private final Server server;
+    private final InheritedConnector connector;
+    private final DrainHandler drain;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private JettyWorker(Worker worker, Consumer<Server> install) {
+        this.worker = worker;
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("worker-" + worker.id());
+        this.server = new Server(threads);
+        this.connector = new InheritedConnector(server);
+        try {
+            connector.open(worker.channel());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the inherited socket", e);
+        }
+        server.addConnector(connector);
+        install.accept(server);
+        this.drain = new DrainHandler(server.getHandler());
+        server.setHandler(drain);
+        server.setStopTimeout(500); // what is left after the drain: requests past their time
+    }
 
     /** Serves until stopped; returns the exit code. */
     static int serve(Consumer<Server> install) {
         Worker worker = Worker.current().orElseThrow();
         showTitleOnly();
-        Server server = newServer(worker);
-        install.accept(server);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> stop(server, stopped);
-        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("worker-stop").start(stop));
-        worker.onShutdown(stop); // the master is gone, or System.exit from the application
+        JettyWorker jetty = new JettyWorker(worker, install);
+        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("worker-drain").start(jetty::stop));
+        worker.onShutdown(jetty::stop); // the master is gone, or the application called System.exit
         try {
-            server.start();
+            jetty.server.start();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " could not start its server: " + e, e);
             return 1;
         }
         worker.listening();
-        awaitQuietly(stopped);
+        jetty.awaitStopped();
         return 0;
+    }
+
+    /** Drains, then stops Jetty; safe to call more than once and from any thread. */
+    private synchronized void stop() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        try {
+            drain.drain();
+            connector.stopAccepting();
+            long deadline = System.nanoTime() + drainTime(worker.timeout()).toNanos();
+            while (connector.closeIdle(IDLE_CLOSE_MILLIS) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(POLL_MILLIS); // polling the connection count: Jetty has no event for "none left"
+            }
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": stopping the server failed: " + e);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Finish a little before the master's kill deadline, so that the exit is our own. */
+    static Duration drainTime(Duration timeout) {
+        long millis = timeout.toMillis();
+        return Duration.ofMillis(Math.max(0, millis - Math.min(1_000, millis / 5)));
+    }
+
+    private void awaitStopped() {
+        while (true) {
+            try {
+                stopped.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep serving until stopped
+            }
+        }
     }
 
     /**
@@ -57,50 +116,8 @@ final class JettyWorker {
     private static void showTitleOnly() {
         var argv = ProcessTitle.commandLine();
         if (!argv.isEmpty() && argv.getFirst().startsWith("clusterflock worker")
-                && JettyWorker.class.getModule().isNativeAccessEnabled()) {
+                && ProcessTitle.class.getModule().isNativeAccessEnabled()) {
             ProcessTitle.set(argv.getFirst());
-        }
-    }
-
-    private static Server newServer(Worker worker) {
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("worker-" + worker.id());
-        Server server = new Server(threads);
-        ServerConnector connector = new InheritedConnector(server);
-        try {
-            connector.open(worker.channel());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot open the inherited socket", e);
-        }
-        server.addConnector(connector);
-        server.setStopTimeout(drainTime(worker.timeout()).toMillis());
-        return server;
-    }
-
-    /** Finish a little before the master's kill deadline, so that the exit is our own. */
-    static Duration drainTime(Duration timeout) {
-        long millis = timeout.toMillis();
-        return Duration.ofMillis(Math.max(0, millis - Math.min(500, millis / 10)));
-    }
-
-    private static void stop(Server server, CountDownLatch stopped) {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "stopping the server failed: " + e);
-        } finally {
-            stopped.countDown();
-        }
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        while (true) {
-            try {
-                latch.await();
-                return;
-            } catch (InterruptedException e) {
-                // keep serving until stopped
-            }
         }
     }
 }
