@@ -5,8 +5,10 @@
  */
 module io.clusterflock {
     requires jdk.unsupported; // sun.misc.Signal: the master's signal handlers
+    requires java.logging;    // the one-line console format of the command line and library mode
 
     exports io.clusterflock;
     // For clusterflock-jetty's workers only: process titles, and stdio kept across the socket's close.
     exports io.clusterflock.internal.os to io.clusterflock.jetty;
+    exports io.clusterflock.internal.master to io.clusterflock.jetty;
 }

@@ -228,6 +228,18 @@ public final class ClusterOptions {
             return this;
         }
 
+        /**
+         * Applies {@code -Dclusterflock.<option>=<value>} system properties over what is set so far
+         * (workers, port, host, backlog, timeout, readyWhen, readyTimeout, respawnDelay,
+         * respawnDelayMax, title), so an operator can tune a library-mode program without a rebuild.
+         *
+         * @throws OptionException naming the property when a value or a name is wrong
+         */
+        public Builder systemProperties() {
+            SystemPropertyOptions.apply(this, System.getProperties());
+            return this;
+        }
+
         /** Validates every option and freezes them. */
         public ClusterOptions build() {
             if (port == null) {

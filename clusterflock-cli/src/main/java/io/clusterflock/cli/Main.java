@@ -1,5 +1,6 @@
 package io.clusterflock.cli;
 
+import io.clusterflock.internal.master.ConsoleLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        LogFormat.install();
+        ConsoleLog.install();
         System.exit(commandLine().execute(args));
     }
 

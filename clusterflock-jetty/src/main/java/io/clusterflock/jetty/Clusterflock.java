@@ -7,6 +7,7 @@ import io.clusterflock.ClusterOptions;
 import io.clusterflock.OptionException;
 import io.clusterflock.ReadyWhen;
 import io.clusterflock.Worker;
+import io.clusterflock.internal.master.ConsoleLog;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Handler;
 
@@ -29,6 +30,9 @@ import org.eclipse.jetty.server.Handler;
  * arguments). Started by a master, the same program is a <b>worker</b>: it serves {@code handler}
  * on Jetty 12 over the inherited socket, and on SIGTERM (or when its master is gone) stops
  * accepting, lets in-flight requests finish within the timeout and exits 0.
+ *
+ * <p>Every option can also be set when the program is started, over what the code says:
+ * {@code java -Dclusterflock.workers=8 -Dclusterflock.port=8080 -jar app.jar}.
  *
  * <p>{@code serve} does not return: the process exits when the cluster (or the worker) stops.
  * A bad option or a cluster that cannot start prints one line and exits 2.
@@ -57,6 +61,7 @@ public final class Clusterflock {
     }
 
     private static void run(WorkerBody worker, Consumer<ClusterOptions.Builder> options) {
+        ConsoleLog.installUnlessConfigured();
         System.exit(Worker.isWorker() ? worker.run() : master(options));
     }
 
@@ -65,6 +70,7 @@ public final class Clusterflock {
             ClusterOptions.Builder builder = ClusterOptions.builder().commandOfThisJvm()
                     .readyWhen(ReadyWhen.LISTENING).title(mainClassName());
             configure.accept(builder);
+            builder.systemProperties(); // the operator's -Dclusterflock.* wins over the code
             return Cluster.start(builder.build()).onExit().join();
         } catch (OptionException | ClusterException e) {
             System.err.println("clusterflock: " + e.getMessage());

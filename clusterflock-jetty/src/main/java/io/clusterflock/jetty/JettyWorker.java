@@ -56,6 +56,10 @@ final class JettyWorker {
 
     /** Serves until stopped; returns the exit code. */
     static int serve(Consumer<Server> install) {
+        // N workers each logging Jetty's start and stop is noise; an application that wants it sets the level.
+        if (System.getProperty("org.eclipse.jetty.LEVEL") == null) {
+            System.setProperty("org.eclipse.jetty.LEVEL", "WARN");
+        }
         Worker worker = Worker.current().orElseThrow();
         showTitleOnly();
         JettyWorker jetty = new JettyWorker(worker, install);

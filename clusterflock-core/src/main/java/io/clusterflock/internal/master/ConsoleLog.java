@@ -1,4 +1,4 @@
-package io.clusterflock.cli;
+package io.clusterflock.internal.master;
 
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -9,22 +9,34 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * The master's log lines on stderr, one per event:
+ * One line per log record on stderr, for the master and the workers' library:
  * {@code 22:15:01.123 clusterflock[4711] worker 0 (pid 4712) forked, generation 0}; warnings say so.
  */
-final class LogFormat extends Formatter {
+public final class ConsoleLog extends Formatter {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     /** JUL holds loggers weakly: keep the configured one, or its level is lost to the GC. */
     private static final Logger CLUSTERFLOCK = Logger.getLogger("io.clusterflock");
     private final String prefix = " clusterflock[" + ProcessHandle.current().pid() + "] ";
 
-    static void install() {
+    /**
+     * Installs the one-line format on the root logger, unless the application configured
+     * java.util.logging itself (a config file or class), which then stays as it is.
+     */
+    public static void installUnlessConfigured() {
+        if (System.getProperty("java.util.logging.config.file") == null
+                && System.getProperty("java.util.logging.config.class") == null) {
+            install();
+        }
+    }
+
+    /** Replaces the root logger's handlers with one that writes this format to stderr. */
+    public static void install() {
         Logger root = Logger.getLogger("");
         for (var handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
         ConsoleHandler console = new ConsoleHandler();
-        console.setFormatter(new LogFormat());
+        console.setFormatter(new ConsoleLog());
         console.setLevel(Level.ALL);
         root.addHandler(console);
         root.setLevel(Level.INFO);
