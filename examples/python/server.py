@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""A clusterflock worker that is not Java: the standard library only.
+
+    clusterflock run --workers 2 --ready-when ready -- python3 examples/python/server.py
+
+- takes the listening socket from fd 3 (systemd's LISTEN_FDS convention), and checks that
+  LISTEN_PID is its own pid, as sd_listen_fds(3) does;
+- says READY=1 (and a STATUS=) over NOTIFY_SOCKET once it serves, for --ready-when ready;
+- on SIGTERM drains: accepts no more connections, answers every further request with
+  "Connection: close", lets in-flight requests finish, and exits 0.
+
+GET /sleep?ms=500 answers after half a second; anything else answers at once.
+"""
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlparse
+
+WORKER = os.environ.get("WORKER_ID", "?")
+draining = threading.Event()
+
+
+class Drain(Exception):
+    """Raised by the SIGTERM handler: interrupts accept() with no connection taken."""
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive
+    timeout = 2  # an idle keep-alive connection is closed after 2 s
+    wbufsize = -1  # headers and body leave in one write: no Nagle stall between them
+    disable_nagle_algorithm = True
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        if url.path == "/sleep":
+            time.sleep(int(parse_qs(url.query).get("ms", ["100"])[0]) / 1000)
+        body = f"python worker {WORKER} pid {os.getpid()}\n".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        if draining.is_set():
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def listening_socket():
+    if os.environ.get("LISTEN_FDS") != "1" or os.environ.get("LISTEN_PID") != str(os.getpid()):
+        sys.exit("server.py: no socket passed at fd 3 (LISTEN_FDS/LISTEN_PID): run it under clusterflock")
+    return socket.socket(fileno=3)  # stays blocking: O_NONBLOCK would be shared by every worker
+
+
+def notify(message):
+    path = os.environ.get("NOTIFY_SOCKET")
+    if path:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+            s.sendto(message.encode(), path)
+
+
+def serve(conn, addr, connections):
+    try:
+        Handler(conn, addr, None)
+    except (OSError, ValueError):
+        pass
+    finally:
+        conn.close()
+        connections.discard(threading.current_thread())
+
+
+def main():
+    listener = listening_socket()
+    connections = set()
+
+    def on_term(signum, frame):
+        draining.set()
+        raise Drain()
+
+    signal.signal(signal.SIGTERM, on_term)
+    notify(f"STATUS=serving as worker {WORKER}\nREADY=1")
+    try:
+        while True:
+            conn, addr = listener.accept()
+            thread = threading.Thread(target=serve, args=(conn, addr, connections))
+            connections.add(thread)
+            thread.start()
+    except Drain:
+        pass
+    listener.close()  # this worker's copy only: the others keep accepting
+    for thread in list(connections):
+        thread.join()
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
