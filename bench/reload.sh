@@ -30,12 +30,15 @@ LUA
 
 # start_master NAME: starts the scenario's master in the background; sets MASTER.
 start_master() {
-  case "$1" in
-    library) "$JAVA" -Dclusterflock.workers=2 -Dclusterflock.port=$PORT -jar "$ROOT/examples/hello/target/hello.jar" ;;
-    demo) "$CLUSTERFLOCK" demo -w 2 -p $PORT ;;
-    command) "$CLUSTERFLOCK" run -w 2 -p $PORT --ready-when ready -- python3 "$ROOT/examples/python/server.py" ;;
-  esac > "$RESULTS/reload-$1.log" 2>&1 &
+  (
+    case "$1" in # exec: $! must be the master itself, the process that takes the signals
+      library) exec "$JAVA" -Dclusterflock.workers=2 -Dclusterflock.port=$PORT -jar "$ROOT/examples/hello/target/hello.jar" ;;
+      demo) exec "$CLUSTERFLOCK" demo -w 2 -p $PORT ;;
+      command) exec "$CLUSTERFLOCK" run -w 2 -p $PORT --ready-when ready -- python3 "$ROOT/examples/python/server.py" ;;
+    esac
+  ) > "$RESULTS/reload-$1.log" 2>&1 &
   MASTER=$!
+  trap 'stop $MASTER' EXIT
   wait_http $PORT
 }
 

@@ -12,6 +12,7 @@
 GET /sleep?ms=500 answers after half a second; anything else answers at once.
 """
 import os
+import select
 import signal
 import socket
 import sys
@@ -22,10 +23,6 @@ from urllib.parse import parse_qs, urlparse
 
 WORKER = os.environ.get("WORKER_ID", "?")
 draining = threading.Event()
-
-
-class Drain(Exception):
-    """Raised by the SIGTERM handler: interrupts accept() with no connection taken."""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -79,20 +76,18 @@ def main():
     listener = listening_socket()
     connections = set()
 
-    def on_term(signum, frame):
-        draining.set()
-        raise Drain()
-
-    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGTERM, lambda signum, frame: draining.set())
     notify(f"STATUS=serving as worker {WORKER}\nREADY=1")
-    try:
-        while True:
+    # Wait for a connection with a timeout, so that a drain is noticed; never interrupt accept()
+    # itself: a connection it has taken would be lost. When another worker wins the race for a
+    # connection, accept() waits for the next one, which this worker then serves (with
+    # "Connection: close" if it is draining): nothing is dropped either way.
+    while not draining.is_set():
+        if listener in select.select([listener], [], [], 0.5)[0]:
             conn, addr = listener.accept()
             thread = threading.Thread(target=serve, args=(conn, addr, connections))
             connections.add(thread)
             thread.start()
-    except Drain:
-        pass
     listener.close()  # this worker's copy only: the others keep accepting
     for thread in list(connections):
         thread.join()
