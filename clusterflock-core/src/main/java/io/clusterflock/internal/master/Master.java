@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,9 +108,13 @@ public final class Master {
     }
 
     private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc) {
-        List<Consumer<ClusterEvent>> listeners = new java.util.ArrayList<>();
+        List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         listeners.add(new EventLog(options.readyWhen()));
         listeners.add(new Messages(options.messageHandler(), ipc));
+        SystemdNotify systemd = SystemdNotify.fromEnvironment(options.workers());
+        if (systemd != null) {
+            listeners.add(systemd);
+        }
         listeners.addAll(options.listeners());
         return event -> {
             for (Consumer<ClusterEvent> listener : listeners) {

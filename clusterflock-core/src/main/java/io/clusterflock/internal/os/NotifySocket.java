@@ -246,7 +246,7 @@ public final class NotifySocket implements AutoCloseable {
      * @throws NativeException e.g. "cannot send to notify socket /x: Connection refused" (nobody
      *                         listens there)
      */
-    static void send(Path path, String text) {
+    public static void send(Path path, String text) {
         Platform.requireSupported();
         Path absolute = path.toAbsolutePath();
         byte[] name = socketName(absolute, "send to");
