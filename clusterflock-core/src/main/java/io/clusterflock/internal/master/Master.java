@@ -38,12 +38,15 @@ public final class Master {
     private final SupervisorLoop loop;
     /** Released in reverse order of acquisition once the master has stopped. */
     private final Deque<AutoCloseable> resources;
+    /** Completes only after everything is released: whoever exits on it leaves nothing behind. */
+    private final CompletableFuture<Integer> exitCode;
 
     private Master(ListenSocket socket, IpcServer ipc, SupervisorLoop loop, Deque<AutoCloseable> resources) {
         this.socket = socket;
         this.ipc = ipc;
         this.loop = loop;
         this.resources = resources;
+        this.exitCode = loop.exitCode().whenComplete((code, failure) -> release(resources));
     }
 
     public static Master start(ClusterOptions options) {
@@ -56,7 +59,7 @@ public final class Master {
             SupervisorLoop loop = new SupervisorLoop();
             IpcServer ipc = acquire(resources, IpcServer.start(directory.path(), loop::submit));
             NotifyReceiver notify = acquire(resources, NotifyReceiver.start(directory.path(), loop::snapshot, loop::submit));
-            OrphanGuard guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()));
+            OrphanGuard guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()), directory.path());
             if (guard != null) {
                 acquire(resources, guard);
             }
@@ -72,7 +75,6 @@ public final class Master {
                     () -> events.accept(new ClusterEvent.Started(socket.address(), socket.displayAddress(), loop.snapshot())),
                     crash -> master.killAll());
             ProcessTitle.set(Titles.master(options.title()));
-            loop.exitCode().whenComplete((code, failure) -> master.release());
             Thread.ofPlatform().name("clusterflock-supervisor").start(loop);
             return master;
         } catch (NativeException | IOException | UncheckedIOException e) {
@@ -99,8 +101,10 @@ public final class Master {
 
     private static Path resolve(String command) {
         return Spawner.resolveExecutable(command, System.getenv("PATH")).orElseThrow(() -> new ClusterException(
-                command.contains("/") ? "cannot run " + command + ": no such executable file"
-                        : "command not found: " + command + " (searched PATH)"));
+                !command.contains("/") ? "command not found: " + command + " (searched PATH)"
+                        : java.nio.file.Files.isRegularFile(Path.of(command))
+                        ? "cannot run " + command + ": the file is not executable (chmod +x?)"
+                        : "cannot run " + command + ": no such file"));
     }
 
     private static ListenSocket listen(ClusterOptions options) {
@@ -157,18 +161,13 @@ public final class Master {
     }
 
     public CompletableFuture<Integer> exitCode() {
-        return loop.exitCode();
+        return exitCode;
     }
 
     private void killAll() {
         for (WorkerInfo worker : loop.snapshot()) {
             Processes.signal(worker.pid(), Signals.KILL);
         }
-    }
-
-    /** After the last worker is gone: nothing of the master stays open. */
-    private void release() {
-        release(resources);
     }
 
     private static void release(Deque<AutoCloseable> resources) {
