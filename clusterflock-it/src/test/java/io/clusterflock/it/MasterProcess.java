@@ -74,6 +74,19 @@ final class MasterProcess implements AutoCloseable {
         return start(Arrays.asList(args));
     }
 
+    /**
+     * Starts {@code command} itself as the master: a library-mode program such as
+     * {@code java -Dclusterflock.port=0 -jar hello.jar}, which becomes a master by calling
+     * {@code Clusterflock.serve}.
+     */
+    static MasterProcess program(List<String> command) {
+        try {
+            return new MasterProcess(command);
+        } catch (IOException e) {
+            throw new AssertionError("cannot start " + command, e);
+        }
+    }
+
     /** Starts {@code clusterflock run OPTIONS... -- COMMAND...}. */
     static MasterProcess run(List<String> command, String... options) {
         List<String> args = new ArrayList<>(List.of("run"));
