@@ -53,6 +53,11 @@ public final class Cluster implements AutoCloseable {
         return master.workers();
     }
 
+    /** A snapshot of every slot, with the respawn delay a slot without a running worker waits out. */
+    public List<SlotInfo> slots() {
+        return master.slots();
+    }
+
     /** The newest generation (0 until the first reload). */
     public int generation() {
         return master.generation();

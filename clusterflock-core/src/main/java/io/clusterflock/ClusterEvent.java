@@ -41,6 +41,12 @@ public sealed interface ClusterEvent {
     /** A worker was asked to stop (resize, reload, shutdown) and is draining. */
     record Stopping(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
 
+    /** A worker is being replaced in its slot (max requests, memory, age); it drains once its replacement is ready. */
+    record Recycling(WorkerInfo worker, String reason) implements ClusterEvent {}
+
+    /** A worker stopped heartbeating for {@code timeout}: a thread dump is asked for (SIGQUIT), then it is killed. */
+    record Hung(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
+
     /** A stopping worker outlived its timeout and was killed with SIGKILL. */
     record StopTimeout(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
 

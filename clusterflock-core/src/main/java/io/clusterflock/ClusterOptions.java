@@ -29,6 +29,15 @@ public final class ClusterOptions {
     private final boolean inheritEnvironment;
     private final String title;
     private final boolean signals;
+    private final String name;
+    private final boolean prefixOutput;
+    private final boolean silent;
+    private final Duration workerTimeout;
+    private final long maxRequests;
+    private final long maxRequestsJitter;
+    private final long maxRss;
+    private final Duration maxRssGrace;
+    private final Duration maxAge;
     private final List<Consumer<ClusterEvent>> listeners;
     private final MessageHandler messageHandler;
 
@@ -47,6 +56,15 @@ public final class ClusterOptions {
         this.inheritEnvironment = b.inheritEnvironment;
         this.title = b.title != null ? b.title : defaultTitle(command);
         this.signals = b.signals;
+        this.name = b.name;
+        this.prefixOutput = b.prefixOutput;
+        this.silent = b.silent;
+        this.workerTimeout = b.workerTimeout;
+        this.maxRequests = b.maxRequests;
+        this.maxRequestsJitter = b.maxRequestsJitter < 0 ? b.maxRequests / 10 : b.maxRequestsJitter;
+        this.maxRss = b.maxRss;
+        this.maxRssGrace = b.maxRssGrace;
+        this.maxAge = b.maxAge;
         this.listeners = List.copyOf(b.listeners);
         this.messageHandler = b.messageHandler;
     }
@@ -82,6 +100,24 @@ public final class ClusterOptions {
     public String title() { return title; }
     /** Whether the master takes over TERM, INT, HUP, USR2, TTIN and TTOU. */
     public boolean signals() { return signals; }
+    /** The cluster's name: its control socket is found by it ({@code clusterflock status --name NAME}). */
+    public String name() { return name; }
+    /** Whether each line a worker writes is tagged with its id in the master's output. */
+    public boolean prefixOutput() { return prefixOutput; }
+    /** Whether workers' stdout and stderr are kept out of the master's output (cluster-master's silent). */
+    public boolean silent() { return silent; }
+    /** A worker that has heartbeated and then stays silent this long is hung: dumped, killed, re-forked. Zero: off. */
+    public Duration workerTimeout() { return workerTimeout; }
+    /** A worker that has served this many requests is replaced (0: never). */
+    public long maxRequests() { return maxRequests; }
+    /** Up to this many requests are added at random to each worker's {@link #maxRequests}, so they do not all go at once. */
+    public long maxRequestsJitter() { return maxRequestsJitter; }
+    /** A worker whose resident memory stays above this many bytes for {@link #maxRssGrace} is replaced (0: never). */
+    public long maxRss() { return maxRss; }
+    /** How long a worker may stay above {@link #maxRss} before it is replaced: a spike is not a leak. */
+    public Duration maxRssGrace() { return maxRssGrace; }
+    /** A worker older than this is replaced (zero: never). */
+    public Duration maxAge() { return maxAge; }
     /** What answers workers' messages; by default they are only logged. */
     public MessageHandler messageHandler() { return messageHandler; }
     /** The listeners added with {@link Builder#onEvent}. */
@@ -111,6 +147,15 @@ public final class ClusterOptions {
         private boolean inheritEnvironment = true;
         private String title;
         private boolean signals = true;
+        private String name = "default";
+        private boolean prefixOutput;
+        private boolean silent;
+        private Duration workerTimeout = Duration.ZERO;
+        private long maxRequests;
+        private long maxRequestsJitter = -1;
+        private long maxRss;
+        private Duration maxRssGrace = Duration.ofSeconds(2);
+        private Duration maxAge = Duration.ZERO;
         private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         private MessageHandler messageHandler = message -> { };
 
@@ -213,6 +258,60 @@ public final class ClusterOptions {
             return this;
         }
 
+        /** Default: "default". Several clusters side by side need different names. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Default: false. */
+        public Builder prefixOutput(boolean prefix) {
+            this.prefixOutput = prefix;
+            return this;
+        }
+
+        /** Default: false. */
+        public Builder silent(boolean silent) {
+            this.silent = silent;
+            return this;
+        }
+
+        /** Default: zero, off. */
+        public Builder workerTimeout(Duration timeout) {
+            this.workerTimeout = Objects.requireNonNull(timeout, "workerTimeout");
+            return this;
+        }
+
+        /** Default: 0, never. */
+        public Builder maxRequests(long requests) {
+            this.maxRequests = requests;
+            return this;
+        }
+
+        /** Default: a tenth of {@link #maxRequests}. */
+        public Builder maxRequestsJitter(long jitter) {
+            this.maxRequestsJitter = jitter;
+            return this;
+        }
+
+        /** Default: 0, never. In bytes. */
+        public Builder maxRss(long bytes) {
+            this.maxRss = bytes;
+            return this;
+        }
+
+        /** Default: 2 s. */
+        public Builder maxRssGrace(Duration grace) {
+            this.maxRssGrace = Objects.requireNonNull(grace, "maxRssGrace");
+            return this;
+        }
+
+        /** Default: zero, never. */
+        public Builder maxAge(Duration age) {
+            this.maxAge = Objects.requireNonNull(age, "maxAge");
+            return this;
+        }
+
         /** Adds a listener for the cluster's events; called on the supervisor thread. */
         public Builder onEvent(Consumer<ClusterEvent> listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -273,6 +372,14 @@ public final class ClusterOptions {
             check(respawnDelay.isPositive(), "respawnDelay", Durations.format(respawnDelay), "a duration above 0, e.g. 100ms");
             check(respawnDelayMax.compareTo(respawnDelay) >= 0, "respawnDelayMax", Durations.format(respawnDelayMax),
                     "a duration no shorter than respawnDelay (" + Durations.format(respawnDelay) + ")");
+            check(name.matches("[A-Za-z0-9._-]{1,64}"), "name", name, "1 to 64 letters, digits, '.', '_' or '-'");
+            check(!(prefixOutput && silent), "prefixOutput", "with silent", "one of prefixOutput and silent");
+            check(!workerTimeout.isNegative(), "workerTimeout", Durations.format(workerTimeout), "a duration of 0 (off) or more");
+            check(maxRequests >= 0, "maxRequests", maxRequests, "a number of requests, 0 for never");
+            check(maxRequestsJitter >= -1, "maxRequestsJitter", maxRequestsJitter, "a number of requests of 0 or more");
+            check(maxRss >= 0, "maxRss", maxRss, "a size such as 512m, 0 for never");
+            check(!maxRssGrace.isNegative(), "maxRssGrace", Durations.format(maxRssGrace), "a duration of 0 or more");
+            check(!maxAge.isNegative(), "maxAge", Durations.format(maxAge), "a duration of 0 (never) or more");
             for (String name : environment.keySet()) {
                 check(!name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0, "env", name,
                         "NAME=VALUE with a name that has no '='");

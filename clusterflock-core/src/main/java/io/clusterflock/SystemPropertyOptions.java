@@ -21,7 +21,16 @@ final class SystemPropertyOptions {
             Map.entry("readyTimeout", (b, v) -> b.readyTimeout(Durations.parse("readyTimeout", v))),
             Map.entry("respawnDelay", (b, v) -> b.respawnDelay(Durations.parse("respawnDelay", v))),
             Map.entry("respawnDelayMax", (b, v) -> b.respawnDelayMax(Durations.parse("respawnDelayMax", v))),
-            Map.entry("title", ClusterOptions.Builder::title));
+            Map.entry("title", ClusterOptions.Builder::title),
+            Map.entry("name", ClusterOptions.Builder::name),
+            Map.entry("prefixOutput", (b, v) -> b.prefixOutput(Boolean.parseBoolean(v.strip()))),
+            Map.entry("silent", (b, v) -> b.silent(Boolean.parseBoolean(v.strip()))),
+            Map.entry("workerTimeout", (b, v) -> b.workerTimeout(Durations.parse("workerTimeout", v))),
+            Map.entry("maxRequests", (b, v) -> b.maxRequests(integer("maxRequests", v))),
+            Map.entry("maxRequestsJitter", (b, v) -> b.maxRequestsJitter(integer("maxRequestsJitter", v))),
+            Map.entry("maxRss", (b, v) -> b.maxRss(Sizes.parse("maxRss", v))),
+            Map.entry("maxRssGrace", (b, v) -> b.maxRssGrace(Durations.parse("maxRssGrace", v))),
+            Map.entry("maxAge", (b, v) -> b.maxAge(Durations.parse("maxAge", v))));
 
     private SystemPropertyOptions() {}
 

@@ -39,16 +39,18 @@ public final class Worker {
     private final int generation;
     private final int workers;
     private final Duration timeout;
+    private final Duration heartbeatInterval;
     private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> shutdownHandlers = new CopyOnWriteArrayList<>();
     private IpcClient master;
     private Thread shutdownHook;
 
-    private Worker(int id, int generation, int workers, Duration timeout) {
+    private Worker(int id, int generation, int workers, Duration timeout, Duration heartbeatInterval) {
         this.id = id;
         this.generation = generation;
         this.workers = workers;
         this.timeout = timeout;
+        this.heartbeatInterval = heartbeatInterval;
     }
 
     /**
@@ -86,7 +88,8 @@ public final class Worker {
         }
         return Optional.of(new Worker(Integer.parseInt(id), number(env, "CLUSTERFLOCK_GENERATION", 0),
                 number(env, "CLUSTERFLOCK_WORKERS", 1),
-                Duration.ofMillis(number(env, "CLUSTERFLOCK_TIMEOUT_MS", 10_000))));
+                Duration.ofMillis(number(env, "CLUSTERFLOCK_TIMEOUT_MS", 10_000)),
+                Duration.ofMillis(number(env, "CLUSTERFLOCK_HEARTBEAT_MS", 1_000))));
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {
@@ -155,6 +158,22 @@ public final class Worker {
     /** Tells the master this worker's server accepts connections (readyWhen=listening). */
     public void listening() {
         report("listening");
+    }
+
+    /**
+     * Tells the master this worker is alive, and how many requests it has served so far (-1 when
+     * it does not count them). Once a worker has sent one, the master's {@code workerTimeout}
+     * applies: call it every {@link #heartbeatInterval()} from the code that proves the worker can
+     * still serve (its request threads, not a timer of its own), so a deadlock stops the beat.
+     * {@code Clusterflock.serve} does this by itself.
+     */
+    public void heartbeat(long requestsServed) {
+        report("heartbeat " + requestsServed);
+    }
+
+    /** How often to {@link #heartbeat}: well inside the master's worker timeout. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
     }
 
     /**

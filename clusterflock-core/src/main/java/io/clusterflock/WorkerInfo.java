@@ -13,9 +13,10 @@ import java.util.Optional;
  * @param uptime     how long it has been running
  * @param restarts   how many times its slot has been re-forked after an unexpected exit
  * @param lastExit   how the previous process of this slot ended, if there was one
+ * @param requests   requests it has served, as its library last reported; -1 when it does not report
  */
 public record WorkerInfo(int id, long pid, int generation, WorkerState state, Duration uptime, int restarts,
-                         Optional<ExitStatus> lastExit) {
+                         Optional<ExitStatus> lastExit, long requests) {
 
     /** "worker 2 (pid 4711)": how every log line names a worker. */
     public String label() {

@@ -4,6 +4,7 @@ import io.clusterflock.ClusterOptions;
 import io.clusterflock.Durations;
 import io.clusterflock.OptionException;
 import io.clusterflock.ReadyWhen;
+import io.clusterflock.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,11 @@ final class ClusterFlags {
             Map.entry("backlog", "--backlog"), Map.entry("timeout", "--timeout"),
             Map.entry("readyWhen", "--ready-when"), Map.entry("readyTimeout", "--ready-timeout"),
             Map.entry("respawnDelay", "--respawn-delay"), Map.entry("respawnDelayMax", "--respawn-delay-max"),
-            Map.entry("env", "--env"), Map.entry("PORT", "$PORT"), Map.entry("command", "COMMAND"));
+            Map.entry("env", "--env"), Map.entry("PORT", "$PORT"), Map.entry("command", "COMMAND"),
+            Map.entry("name", "--name"), Map.entry("prefixOutput", "--prefix-output"), Map.entry("silent", "--silent"),
+            Map.entry("workerTimeout", "--worker-timeout"), Map.entry("maxRequests", "--max-requests"),
+            Map.entry("maxRequestsJitter", "--max-requests-jitter"), Map.entry("maxRss", "--max-rss"),
+            Map.entry("maxRssGrace", "--max-rss-grace"), Map.entry("maxAge", "--max-age"));
 
     @Option(names = {"-w", "--workers"}, paramLabel = "N",
             description = "Worker processes to keep running (default: available processors).")
@@ -60,6 +65,38 @@ final class ClusterFlags {
     @Option(names = "--title", paramLabel = "TITLE",
             description = "Label in process titles: 'clusterflock worker 0 [TITLE]' (default: the command's name).")
     String title;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "The cluster's name, for control commands when several run side by side (default: default).")
+    String name;
+
+    @Option(names = "--prefix-output", description = "Tag each line a worker writes with its id.")
+    boolean prefixOutput;
+
+    @Option(names = "--silent", description = "Keep the workers' stdout and stderr out of the master's output.")
+    boolean silent;
+
+    @Option(names = "--worker-timeout", paramLabel = "DURATION",
+            description = "A worker that heartbeats, then misses this long, gets a thread dump, is killed and re-forked (default: off).")
+    String workerTimeout;
+
+    @Option(names = "--max-requests", paramLabel = "N", description = "Replace a worker after N requests (default: never).")
+    String maxRequests;
+
+    @Option(names = "--max-requests-jitter", paramLabel = "N",
+            description = "Add up to N at random to each worker's --max-requests (default: a tenth of it).")
+    String maxRequestsJitter;
+
+    @Option(names = "--max-rss", paramLabel = "SIZE",
+            description = "Replace a worker whose resident memory stays above SIZE, e.g. 512m (default: never).")
+    String maxRss;
+
+    @Option(names = "--max-rss-grace", paramLabel = "DURATION",
+            description = "How long a worker may stay above --max-rss before it is replaced (default: 2s).")
+    String maxRssGrace;
+
+    @Option(names = "--max-age", paramLabel = "DURATION", description = "Replace a worker older than this (default: never).")
+    String maxAge;
 
     /** Applies the given flags over {@code builder}'s defaults and builds; bad values become one line. */
     ClusterOptions build(ClusterOptions.Builder builder) {
@@ -108,6 +145,28 @@ final class ClusterFlags {
         }
         if (title != null) {
             b.title(title);
+        }
+        if (name != null) {
+            b.name(name);
+        }
+        b.prefixOutput(prefixOutput).silent(silent);
+        if (workerTimeout != null) {
+            b.workerTimeout(Durations.parse("workerTimeout", workerTimeout));
+        }
+        if (maxRequests != null) {
+            b.maxRequests(integer("maxRequests", maxRequests, "a number of requests, 0 for never"));
+        }
+        if (maxRequestsJitter != null) {
+            b.maxRequestsJitter(integer("maxRequestsJitter", maxRequestsJitter, "a number of requests of 0 or more"));
+        }
+        if (maxRss != null) {
+            b.maxRss(Sizes.parse("maxRss", maxRss));
+        }
+        if (maxRssGrace != null) {
+            b.maxRssGrace(Durations.parse("maxRssGrace", maxRssGrace));
+        }
+        if (maxAge != null) {
+            b.maxAge(Durations.parse("maxAge", maxAge));
         }
     }
 

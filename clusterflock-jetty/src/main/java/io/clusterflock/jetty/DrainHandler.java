@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Moves keep-alive clients off a worker that is draining, without a failed request: once
@@ -16,6 +17,7 @@ import org.eclipse.jetty.util.Callback;
  * {@code GracefulHandler} answers 503 instead, so neither is used for the drain.
  */
 final class DrainHandler extends Handler.Wrapper {
+    private final LongAdder requests = new LongAdder();
     private volatile boolean draining;
 
     DrainHandler(Handler handler) {
@@ -26,8 +28,14 @@ final class DrainHandler extends Handler.Wrapper {
         draining = true;
     }
 
+    /** Requests received so far, for the master's status and max-requests. */
+    long requests() {
+        return requests.sum();
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        requests.increment();
         if (draining) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
         }

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -72,8 +75,49 @@ final class JettyWorker {
             return 1;
         }
         worker.listening();
+        jetty.heartbeat(threads(jetty.server));
         jetty.awaitStopped();
         return 0;
+    }
+
+    private static Executor threads(Server server) {
+        return server.getThreadPool();
+    }
+
+    /**
+     * Beats through Jetty's own thread pool: the beat is a task the pool must run, so a worker
+     * whose request threads are all stuck (a deadlock, a pool exhausted by hung requests) stops
+     * beating and the master's worker timeout catches it. A timer thread alone would beat on.
+     */
+    private void heartbeat(Executor pool) {
+        AtomicBoolean pending = new AtomicBoolean();
+        Thread.ofPlatform().daemon().name("worker-heartbeat").start(() -> {
+            while (stopped.getCount() > 0) {
+                if (pending.compareAndSet(false, true)) {
+                    try {
+                        pool.execute(() -> {
+                            pending.set(false);
+                            beat();
+                        });
+                    } catch (RejectedExecutionException e) {
+                        pending.set(false); // stopping
+                    }
+                }
+                try {
+                    Thread.sleep(worker.heartbeatInterval());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void beat() {
+        try {
+            worker.heartbeat(drain.requests());
+        } catch (RuntimeException e) {
+            // the master is gone: the worker library is already shutting us down
+        }
     }
 
     /** Drains, then stops Jetty; safe to call more than once and from any thread. */

@@ -61,7 +61,17 @@ final class WorkerConnection {
             case "ready" -> sink.accept(new Input.WorkerReady(pid));
             case "msg" -> sink.accept(new Input.WorkerMessage(pid, argument));
             case "status" -> sink.accept(new Input.WorkerStatus(pid, argument));
+            case "heartbeat" -> heartbeat(argument, sink);
             default -> complain("an unknown request '" + abbreviate(verb) + "'; ignored");
+        }
+    }
+
+    /** {@code heartbeat} or {@code heartbeat <requests served>}. */
+    private void heartbeat(String argument, Consumer<Input> sink) {
+        try {
+            sink.accept(new Input.WorkerHeartbeat(pid, argument.isEmpty() ? -1 : Long.parseLong(argument)));
+        } catch (NumberFormatException e) {
+            complain("a heartbeat with a request count that is not a number ('" + abbreviate(argument) + "'); ignored");
         }
     }
 

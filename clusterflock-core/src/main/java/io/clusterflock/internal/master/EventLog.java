@@ -40,6 +40,9 @@ final class EventLog implements Consumer<ClusterEvent> {
                     + Durations.format(e.readyTimeout()) + ": killing it");
             case ClusterEvent.Stopping e -> log.log(INFO, e.worker().label() + " stopping (SIGTERM); killed if still running in "
                     + Durations.format(e.timeout()));
+            case ClusterEvent.Recycling e -> log.log(INFO, e.worker().label() + " is being replaced: " + e.reason());
+            case ClusterEvent.Hung e -> log.log(WARNING, e.worker().label() + " sent no heartbeat for "
+                    + Durations.format(e.timeout()) + ": hung; thread dump requested (SIGQUIT), killing it");
             case ClusterEvent.StopTimeout e -> log.log(WARNING, e.worker().label() + " did not stop within "
                     + Durations.format(e.timeout()) + ": killed (SIGKILL)");
             case ClusterEvent.Disconnect e -> log.log(INFO, e.worker().label() + " stopped with " + e.status());

@@ -67,6 +67,9 @@ public final class Master {
                     guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit);
             Consumer<ClusterEvent> events = fanOut(options, ipc);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
+            if (options.maxRss() > 0) {
+                acquire(resources, MemorySampler.start(loop::snapshot, loop::submit));
+            }
             if (options.signals()) {
                 acquire(resources, new SignalRelay(loop::submit));
             }
@@ -146,6 +149,10 @@ public final class Master {
 
     public int generation() {
         return loop.generation();
+    }
+
+    public List<io.clusterflock.SlotInfo> slots() {
+        return loop.slots();
     }
 
     /** Queues {@code text} for the active worker in slot {@code id}; false when there is none connected. */

@@ -54,10 +54,12 @@ final class NotifyReceiver implements AutoCloseable {
     private void handle(long pid, String line) {
         if (line.equals("READY=1")) {
             sink.accept(new Input.WorkerReady(pid));
+        } else if (line.equals("WATCHDOG=1")) {
+            sink.accept(new Input.WorkerHeartbeat(pid, -1));
         } else if (line.startsWith("STATUS=")) {
             sink.accept(new Input.WorkerStatus(pid, line.substring("STATUS=".length())));
         }
-        // WATCHDOG=1, STOPPING=1, BARRIER=1, MAINPID=…: nothing to do for them here.
+        // STOPPING=1, BARRIER=1, MAINPID=…: nothing to do for them here.
     }
 
     /** The worker that sent a datagram: the sender itself, or the nearest worker above it. */

@@ -1,5 +1,6 @@
 package io.clusterflock.internal.master;
 
+import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.Supervisor;
@@ -24,6 +25,7 @@ public final class SupervisorLoop implements Runnable {
     private Runnable afterFirstTurn = () -> { };
     private Consumer<Throwable> onCrash = t -> { };
     private volatile List<WorkerInfo> snapshot = List.of();
+    private volatile List<SlotInfo> slots = List.of();
     private volatile int generation;
 
     /** Binds the supervisor; {@code afterFirstTurn} runs once the first workers are spawned. */
@@ -63,6 +65,7 @@ public final class SupervisorLoop implements Runnable {
     private void turn() {
         supervisor.reconcile();
         snapshot = supervisor.snapshot();
+        slots = supervisor.slotSnapshot();
         generation = supervisor.generation();
     }
 
@@ -76,6 +79,10 @@ public final class SupervisorLoop implements Runnable {
 
     public List<WorkerInfo> snapshot() {
         return snapshot;
+    }
+
+    public List<SlotInfo> slots() {
+        return slots;
     }
 
     public int generation() {

@@ -59,6 +59,7 @@ final class WorkerLauncher implements ProcessPort {
         env.put("CLUSTERFLOCK_WORKERS", Integer.toString(workers));
         env.put("CLUSTERFLOCK_GENERATION", Integer.toString(generation));
         env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
+        env.put("CLUSTERFLOCK_HEARTBEAT_MS", Long.toString(heartbeatMillis(options)));
         env.put("LISTEN_FDS", "1");
         env.put("LISTEN_FDNAMES", "http");
         String token = ipc.issueToken();
@@ -77,6 +78,12 @@ final class WorkerLauncher implements ProcessPort {
             ipc.forget(token, -1);
             throw new SpawnException(e.getMessage());
         }
+    }
+
+    /** Often enough that a missed beat or two never looks like a hang: a quarter of the worker timeout, at most 1 s. */
+    static long heartbeatMillis(ClusterOptions options) {
+        long timeout = options.workerTimeout().toMillis();
+        return timeout == 0 ? 1_000 : Math.clamp(timeout / 4, 50, 1_000);
     }
 
     /**

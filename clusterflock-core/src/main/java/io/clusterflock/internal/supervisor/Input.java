@@ -17,6 +17,12 @@ public sealed interface Input {
     /** A worker said it is ready ({@code Worker.ready()} or sd_notify {@code READY=1}). */
     record WorkerReady(long pid) implements Input {}
 
+    /** A worker is alive and says how many requests it has served (-1: it does not count). */
+    record WorkerHeartbeat(long pid, long requests) implements Input {}
+
+    /** A worker's resident memory, sampled by the master. */
+    record WorkerMemory(long pid, long rssBytes) implements Input {}
+
     /** A worker sent the master a message. */
     record WorkerMessage(long pid, String text) implements Input {}
 

@@ -17,6 +17,7 @@ final class Slot {
     /** Re-forks after unexpected exits. */
     int restarts;
     ExitStatus lastExit;
+    String lastExitReason;
 
     Slot(int id, int targetGeneration, long now) {
         this.id = id;

@@ -2,6 +2,9 @@ package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ClusterEvent;
 import io.clusterflock.ClusterOptions;
+import io.clusterflock.Durations;
+import io.clusterflock.SlotInfo;
+import io.clusterflock.Sizes;
 import io.clusterflock.ExitStatus;
 import io.clusterflock.ReadyWhen;
 import io.clusterflock.Signals;
@@ -17,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -37,6 +41,9 @@ import java.util.function.Function;
  */
 public final class Supervisor {
     private enum Phase { RUNNING, STOPPING, STOPPED }
+
+    /** Between the SIGQUIT that asks a hung JVM for a thread dump and the SIGKILL. */
+    static final Duration DUMP_GRACE = Duration.ofSeconds(1);
 
     private final ClusterOptions options;
     private final ProcessPort processes;
@@ -72,6 +79,8 @@ public final class Supervisor {
             case Input.WorkerOnline o -> report(o.pid(), w -> new ClusterEvent.Online(info(w)));
             case Input.WorkerListening l -> onListening(l.pid());
             case Input.WorkerReady r -> onReady(r.pid());
+            case Input.WorkerHeartbeat h -> onHeartbeat(h.pid(), h.requests());
+            case Input.WorkerMemory m -> onMemory(m.pid(), m.rssBytes());
             case Input.WorkerMessage m -> report(m.pid(), w -> new ClusterEvent.Message(info(w), m.text()));
             case Input.WorkerStatus s -> report(s.pid(), w -> new ClusterEvent.Status(info(w), s.text()));
             case Input.SignalReceived s -> onSignal(s.signal());
@@ -89,13 +98,14 @@ public final class Supervisor {
         }
         workers.remove(dead);
         WorkerInfo info = info(dead);
+        Slot slot = slots.get(dead.id);
+        if (slot != null) {
+            slot.lastExit = status;
+            slot.lastExitReason = dead.endReason != null ? dead.endReason : "exited unexpectedly";
+        }
         if (!dead.active()) {
             events.accept(new ClusterEvent.Disconnect(info, status));
         } else {
-            Slot slot = slots.get(dead.id);
-            if (slot != null) {
-                slot.lastExit = status;
-            }
             if (reloading && dead.generation == generation && !dead.ready()) {
                 abandonReload(info.label() + " of generation " + generation + " exited with " + status
                         + " before it was ready");
@@ -113,6 +123,53 @@ public final class Supervisor {
         if (worker != null) {
             events.accept(event.apply(worker));
         }
+    }
+
+    /** A worker is alive; one that has served its share of requests is recycled. */
+    private void onHeartbeat(long pid, long requests) {
+        WorkerProcess worker = find(pid);
+        if (worker == null) {
+            return;
+        }
+        worker.lastHeartbeat = clock.nanoTime();
+        if (requests >= 0) {
+            worker.requests = requests;
+        }
+        if (worker.requestLimit > 0 && worker.requests >= worker.requestLimit) {
+            recycle(worker, "recycled after " + worker.requests + " requests");
+        }
+    }
+
+    /** A memory sample: a worker above maxRss for longer than the grace period is recycled. */
+    private void onMemory(long pid, long rss) {
+        WorkerProcess worker = find(pid);
+        if (worker == null || options.maxRss() <= 0) {
+            return;
+        }
+        long now = clock.nanoTime();
+        if (rss <= options.maxRss()) {
+            worker.overMemorySince = 0;
+        } else if (worker.overMemorySince == 0) {
+            worker.overMemorySince = now;
+        }
+        if (worker.overMemorySince != 0 && now - worker.overMemorySince >= options.maxRssGrace().toNanos()) {
+            recycle(worker, "recycled: resident memory " + Sizes.format(rss) + " above " + Sizes.format(options.maxRss())
+                    + " for " + Durations.format(options.maxRssGrace()));
+        }
+    }
+
+    /**
+     * Replaces a ready worker in its own slot, like a reload of one: a new worker starts, and this
+     * one drains once the new one is ready. One recycle at a time, so that limits reached together
+     * never take several workers out at once.
+     */
+    private void recycle(WorkerProcess worker, String reason) {
+        if (phase != Phase.RUNNING || !worker.ready() || worker.retiring != null || !slots.containsKey(worker.id)
+                || workers.stream().anyMatch(w -> w.retiring != null && w.active())) {
+            return;
+        }
+        worker.retiring = reason;
+        events.accept(new ClusterEvent.Recycling(info(worker), reason));
     }
 
     /** A worker's server accepts connections: that is ready when readyWhen is LISTENING. */
@@ -205,9 +262,10 @@ public final class Supervisor {
         events.accept(new ClusterEvent.Shutdown(drain, options.timeout(), reason));
         for (WorkerProcess worker : List.copyOf(workers)) {
             if (!drain) {
+                worker.endReason = "killed: " + reason;
                 kill(worker);
             } else if (worker.active()) {
-                stop(worker);
+                stop(worker, "shutdown (" + reason + ")");
             }
         }
     }
@@ -219,6 +277,7 @@ public final class Supervisor {
         long now = clock.nanoTime();
         if (phase == Phase.RUNNING) {
             advanceRolling();
+            recycleOld(now);
             spawnMissing(now);
             cullSuperseded();
             finishReload();
@@ -239,15 +298,33 @@ public final class Supervisor {
         }
     }
 
-    /** Stop workers that are superseded: old generations once a replacement is ready, retired slots. */
+    /** Workers older than maxAge are recycled (one at a time, see {@link #recycle}). */
+    private void recycleOld(long now) {
+        if (options.maxAge().isZero()) {
+            return;
+        }
+        for (WorkerProcess worker : List.copyOf(workers)) {
+            if (worker.staying() && now - worker.startedAt >= options.maxAge().toNanos()) {
+                recycle(worker, "recycled: older than " + Durations.format(options.maxAge()));
+            }
+        }
+    }
+
+    /**
+     * Stop workers that are superseded: old generations and recycled workers once their
+     * replacement is ready, workers of retired slots at once.
+     */
     private void cullSuperseded() {
         for (WorkerProcess worker : List.copyOf(workers)) {
             Slot slot = slots.get(worker.id);
-            if (!worker.active() || (slot != null && worker.generation == slot.targetGeneration)) {
+            if (!worker.active() || (slot != null && worker.generation == slot.targetGeneration && worker.retiring == null)) {
                 continue;
             }
-            if (slot == null || !worker.ready() || hasReady(slot, slot.targetGeneration)) {
-                stop(worker);
+            if (slot == null) {
+                stop(worker, "its slot was removed (scaled down)");
+            } else if (!worker.ready() || hasReady(slot, slot.targetGeneration)) {
+                stop(worker, worker.retiring != null ? worker.retiring
+                        : "replaced by generation " + slot.targetGeneration);
             }
         }
     }
@@ -274,15 +351,41 @@ public final class Supervisor {
         }
     }
 
-    /** Kill workers that missed their ready deadline or outlived their stop timeout. */
+    /** Kill workers that missed their ready deadline, outlived their stop timeout, or hang. */
     private void enforceDeadlines(long now) {
         for (WorkerProcess worker : List.copyOf(workers)) {
-            if (worker.killed || worker.ready() || now - worker.deadline < 0) {
+            if (worker.killed) {
                 continue;
             }
-            events.accept(worker.state == WorkerState.STARTING
-                    ? new ClusterEvent.ReadyTimeout(info(worker), options.readyTimeout())
-                    : new ClusterEvent.StopTimeout(info(worker), options.timeout()));
+            if (!worker.ready() && now - worker.deadline >= 0) {
+                boolean starting = worker.state == WorkerState.STARTING;
+                events.accept(starting ? new ClusterEvent.ReadyTimeout(info(worker), options.readyTimeout())
+                        : new ClusterEvent.StopTimeout(info(worker), options.timeout()));
+                worker.endReason = starting ? "not ready within " + Durations.format(options.readyTimeout())
+                        : "did not stop within " + Durations.format(options.timeout());
+                kill(worker);
+            } else {
+                checkHeartbeat(worker, now);
+            }
+        }
+    }
+
+    /**
+     * gunicorn's worker timeout, without its file: a worker that has heartbeated and then falls
+     * silent for workerTimeout gets SIGQUIT (a JVM prints a thread dump into the log), and
+     * {@link #DUMP_GRACE} later SIGKILL; it is then re-forked like any unexpected exit.
+     */
+    private void checkHeartbeat(WorkerProcess worker, long now) {
+        Duration timeout = options.workerTimeout();
+        if (timeout.isZero() || worker.lastHeartbeat == 0 || !worker.active()) {
+            return;
+        }
+        if (worker.hungAt == 0 && now - worker.lastHeartbeat >= timeout.toNanos()) {
+            worker.hungAt = now;
+            worker.endReason = "hung: no heartbeat for " + Durations.format(timeout);
+            events.accept(new ClusterEvent.Hung(info(worker), timeout));
+            processes.signal(worker.pid, Signals.QUIT);
+        } else if (worker.hungAt != 0 && now - worker.hungAt >= DUMP_GRACE.toNanos()) {
             kill(worker);
         }
     }
@@ -294,6 +397,10 @@ public final class Supervisor {
             long pid = processes.spawn(slot.id, slot.targetGeneration, slots.size());
             WorkerProcess worker = new WorkerProcess(slot.id, pid, slot.targetGeneration, now);
             worker.deadline = now + options.readyTimeout().toNanos();
+            if (options.maxRequests() > 0) {
+                worker.requestLimit = options.maxRequests()
+                        + ThreadLocalRandom.current().nextLong(options.maxRequestsJitter() + 1);
+            }
             workers.add(worker);
             events.accept(new ClusterEvent.Fork(info(worker)));
             if (options.readyWhen() == ReadyWhen.STARTED) {
@@ -316,7 +423,8 @@ public final class Supervisor {
     }
 
     /** Ask a worker to drain and exit (SIGTERM); it is killed if still alive after the timeout. */
-    private void stop(WorkerProcess worker) {
+    private void stop(WorkerProcess worker, String reason) {
+        worker.endReason = reason;
         worker.state = WorkerState.STOPPING;
         worker.deadline = clock.nanoTime() + options.timeout().toNanos();
         events.accept(new ClusterEvent.Stopping(info(worker), options.timeout()));
@@ -338,7 +446,7 @@ public final class Supervisor {
         rolling.remove(slot.id);
         for (WorkerProcess worker : List.copyOf(workers)) {
             if (worker.id == slot.id && worker.active()) {
-                stop(worker);
+                stop(worker, "its slot was removed (scaled down)");
             }
         }
     }
@@ -389,12 +497,14 @@ public final class Supervisor {
         return null;
     }
 
+    /** Whether the slot has a worker of {@code gen} that is meant to stay (starting or ready, not being recycled). */
     private boolean hasActive(Slot slot, int gen) {
-        return workers.stream().anyMatch(w -> w.id == slot.id && w.generation == gen && w.active());
+        return workers.stream().anyMatch(w -> w.id == slot.id && w.generation == gen && w.staying());
     }
 
+    /** Whether the slot has a ready worker of {@code gen} that is meant to stay. */
     private boolean hasReady(Slot slot, int gen) {
-        return workers.stream().anyMatch(w -> w.id == slot.id && w.generation == gen && w.ready());
+        return workers.stream().anyMatch(w -> w.id == slot.id && w.generation == gen && w.ready() && w.retiring == null);
     }
 
     /** The newest generation with a ready worker in this slot. */
@@ -431,8 +541,18 @@ public final class Supervisor {
     public OptionalLong nextDeadline() {
         OptionalLong next = OptionalLong.empty();
         for (WorkerProcess worker : workers) {
-            if (!worker.killed && !worker.ready()) {
+            if (worker.killed) {
+                continue;
+            }
+            if (!worker.ready()) {
                 next = earliest(next, worker.deadline);
+            }
+            if (!options.workerTimeout().isZero() && worker.lastHeartbeat != 0 && worker.active()) {
+                next = earliest(next, worker.hungAt != 0 ? worker.hungAt + DUMP_GRACE.toNanos()
+                        : worker.lastHeartbeat + options.workerTimeout().toNanos());
+            }
+            if (!options.maxAge().isZero() && worker.staying()) {
+                next = earliest(next, worker.startedAt + options.maxAge().toNanos());
             }
         }
         if (phase == Phase.RUNNING) {
@@ -472,6 +592,17 @@ public final class Supervisor {
     private WorkerInfo info(WorkerProcess w) {
         Slot slot = slots.get(w.id);
         return new WorkerInfo(w.id, w.pid, w.generation, w.state, Duration.ofNanos(clock.nanoTime() - w.startedAt),
-                slot == null ? 0 : slot.restarts, Optional.ofNullable(slot == null ? null : slot.lastExit));
+                slot == null ? 0 : slot.restarts, Optional.ofNullable(slot == null ? null : slot.lastExit), w.requests);
+    }
+
+    /** Every slot, by id: what status shows for a slot with no running worker (backing off). */
+    public List<SlotInfo> slotSnapshot() {
+        long now = clock.nanoTime();
+        return slots.values().stream().map(slot -> new SlotInfo(slot.id, slot.targetGeneration,
+                !hasActive(slot, slot.targetGeneration) && slot.backingOff(now)
+                        ? Optional.of(Duration.ofNanos(slot.respawnAt - now)) : Optional.empty(),
+                slot.restarts,
+                Optional.ofNullable(slot.lastExit).map(status -> new SlotInfo.LastExit(status, slot.lastExitReason))))
+                .toList();
     }
 }
