@@ -303,4 +303,77 @@ class SupervisorTest {
         assertEquals(1, processes.last().generation());
         assertEquals(1, processes.last().id());
     }
+
+    @Test
+    void aWorkerThatStopsHeartbeatingGetsAThreadDumpThenIsKilledAndReforked() {
+        start(1, b -> b.workerTimeout(Duration.ofSeconds(3)));
+        long pid = processes.last().pid();
+        input(new Input.WorkerHeartbeat(pid, 10));
+        clock.advance(Duration.ofSeconds(2));
+        input(new Input.WorkerHeartbeat(pid, 20));
+        runToNextDeadline();
+        assertEquals(1, eventsOf(ClusterEvent.Hung.class).size());
+        assertEquals(List.of(pid), processes.signalled(Signals.QUIT));
+        assertEquals(List.of(), processes.signalled(Signals.KILL), "the dump gets its moment first");
+        runToNextDeadline();
+        assertEquals(List.of(pid), processes.signalled(Signals.KILL));
+        exit(pid, ExitStatus.killed(Signals.KILL));
+        runToNextDeadline(); // it lived less than 10 s: the usual backoff applies
+        assertEquals(2, processes.spawns.size());
+        assertTrue(supervisor.slotSnapshot().getFirst().lastExit().orElseThrow().reason().startsWith("hung"));
+    }
+
+    @Test
+    void aWorkerThatNeverHeartbeatsIsNotWatched() {
+        start(1, b -> b.workerTimeout(Duration.ofSeconds(3)));
+        clock.advance(Duration.ofMinutes(5));
+        supervisor.reconcile();
+        assertEquals(List.of(), processes.signalled(Signals.QUIT));
+    }
+
+    @Test
+    void aWorkerPastMaxRequestsIsReplacedAndDrainsOnlyOnceItsReplacementIsReady() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1000).maxRequestsJitter(0));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        long first = processes.spawns.get(0).pid();
+        long second = processes.spawns.get(1).pid();
+        input(new Input.WorkerHeartbeat(first, 999));
+        assertEquals(2, processes.spawns.size());
+        input(new Input.WorkerHeartbeat(first, 1000));
+        input(new Input.WorkerHeartbeat(second, 5000));
+        assertEquals(3, processes.spawns.size(), "one recycle at a time");
+        assertEquals(0, processes.last().id());
+        assertEquals(List.of(), processes.signalled(Signals.TERM));
+        input(new Input.WorkerListening(processes.last().pid()));
+        assertEquals(List.of(first), processes.signalled(Signals.TERM));
+        exit(first, ExitStatus.exited(0));
+        input(new Input.WorkerHeartbeat(second, 5001));
+        assertEquals(1, processes.last().id(), "the next recycle once the first is done");
+        assertEquals(2, eventsOf(ClusterEvent.Recycling.class).size());
+    }
+
+    @Test
+    void memoryAboveTheLimitForTheGracePeriodRecyclesButASpikeDoesNot() {
+        start(1, b -> b.maxRss(100).maxRssGrace(Duration.ofSeconds(2)));
+        long pid = processes.last().pid();
+        input(new Input.WorkerMemory(pid, 150));
+        clock.advance(Duration.ofSeconds(1));
+        input(new Input.WorkerMemory(pid, 90));
+        clock.advance(Duration.ofSeconds(2));
+        input(new Input.WorkerMemory(pid, 150));
+        assertEquals(0, eventsOf(ClusterEvent.Recycling.class).size());
+        clock.advance(Duration.ofSeconds(2));
+        input(new Input.WorkerMemory(pid, 160));
+        assertEquals(1, eventsOf(ClusterEvent.Recycling.class).size());
+        assertEquals(2, processes.spawns.size());
+        assertEquals(List.of(pid), processes.signalled(Signals.TERM), "started: the replacement is ready at once");
+    }
+
+    @Test
+    void aWorkerOlderThanMaxAgeIsRecycled() {
+        start(1, b -> b.maxAge(Duration.ofMinutes(10)));
+        runToNextDeadline();
+        assertEquals(1, eventsOf(ClusterEvent.Recycling.class).size());
+        assertEquals(2, processes.spawns.size());
+    }
 }
