@@ -128,7 +128,8 @@ public final class IpcServer implements AutoCloseable {
                 CompletableFuture.delayedExecutor(HELLO_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         try {
             String hello = Frames.read(channel, HELLO_LIMIT);
-            CompletableFuture<Long> pid = hello.startsWith("hello ") ? tokens.get(hello.substring(6)) : null;
+            // A token works once: a second hello with it cannot take over the worker's channel.
+            CompletableFuture<Long> pid = hello.startsWith("hello ") ? tokens.remove(hello.substring(6)) : null;
             if (pid == null) {
                 refuse(channel, "a connection that did not present a worker's token");
                 return -1;

@@ -80,8 +80,11 @@ final class WorkerConnection {
         send("error " + problem);
     }
 
+    /** At most 40 characters, control characters shown as '?': a peer's bytes must not forge log lines. */
     private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+        String shown = text.length() <= 40 ? text : text.substring(0, 40) + "…";
+        return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     /** Queues a frame; false when the worker is not keeping up (it is then dropped, and said so). */

@@ -35,7 +35,7 @@ final class OrphanGuard implements AutoCloseable {
             members() {
               n=0
               for f in /proc/[0-9]*/stat; do
-                read -r s < "$f" 2>/dev/null || continue
+                read -r s 2>/dev/null < "$f" || continue
                 s=${s##*) }; set -- $s
                 [ "$3" = "$$" ] && n=$((n + 1))
               done
