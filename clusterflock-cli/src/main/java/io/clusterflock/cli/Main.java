@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code clusterflock} command. */
 @Command(name = "clusterflock", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Runs a program as a supervised cluster of worker processes sharing one listening socket.",
-        subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, StatusCommand.class, ScaleCommand.class, ReloadCommand.class,
+            RestartCommand.class, StopCommand.class, KillCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

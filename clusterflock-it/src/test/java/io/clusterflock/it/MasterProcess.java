@@ -107,6 +107,19 @@ final class MasterProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code java -jar clusterflock.jar ARGS...} with {@code runtimeDirectory} as its
+     * $XDG_RUNTIME_DIR instead of one of its own: masters that share one, side by side, as one
+     * user's masters do. (Through {@code env}, which execs the master: same pid.)
+     */
+    static MasterProcess startIn(Path runtimeDirectory, List<String> args) {
+        List<String> command = new ArrayList<>(List.of("env", "XDG_RUNTIME_DIR=" + runtimeDirectory,
+                Fixtures.java().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED", "-jar", BuildCopies.jar().toString()));
+        command.addAll(args);
+        return program(command);
+    }
+
     private void collect(InputStream stream, boolean stderr) {
         readers.add(Thread.ofPlatform().daemon().name("master-" + (stderr ? "stderr" : "stdout")).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
@@ -135,6 +148,11 @@ final class MasterProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The master's $XDG_RUNTIME_DIR (unless it was started {@link #startIn} another). */
+    Path runtimeDirectory() {
+        return runtimeDirectory;
     }
 
     /** What the master left in its $XDG_RUNTIME_DIR. */

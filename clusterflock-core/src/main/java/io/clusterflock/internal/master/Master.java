@@ -6,6 +6,8 @@ import io.clusterflock.ClusterOptions;
 import io.clusterflock.Signals;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
+import io.clusterflock.internal.control.ControlException;
+import io.clusterflock.internal.control.ControlServer;
 import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.ListenSocket;
 import io.clusterflock.internal.os.NativeException;
@@ -29,8 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * Puts a master together, in an order that leaves nothing behind when a step fails: check the
- * platform and the command, listen, make the private directory and the worker channel, start the
- * orphan guard, then hand over to the supervisor thread. Once stopped it releases all of it.
+ * platform and the command, claim the cluster's name (its control socket), listen, make the
+ * private directory and the worker channel, start the orphan guard, then hand over to the
+ * supervisor thread and open the control socket to clients. Once stopped it releases all of it.
  */
 public final class Master {
     private final ListenSocket socket;
@@ -52,8 +55,11 @@ public final class Master {
     public static Master start(ClusterOptions options) {
         requireSupported();
         Path command = resolve(options.command().getFirst());
+        long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
+            // First: a second master of a taken name is refused as such, not as "port in use".
+            ControlServer control = acquire(resources, ControlServer.bind(options.name(), ProcessHandle.current().pid()));
             ListenSocket socket = acquire(resources, listen(options));
             RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create());
             SupervisorLoop loop = new SupervisorLoop();
@@ -63,8 +69,9 @@ public final class Master {
             if (guard != null) {
                 acquire(resources, guard);
             }
+            WorkerOutput output = acquire(resources, WorkerOutput.of(options));
             WorkerLauncher launcher = new WorkerLauncher(options, command, socket.fd(),
-                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit);
+                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output);
             Consumer<ClusterEvent> events = fanOut(options, ipc);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
             if (options.maxRss() > 0) {
@@ -79,8 +86,9 @@ public final class Master {
                     crash -> master.killAll());
             ProcessTitle.set(Titles.master(options.title()));
             Thread.ofPlatform().name("clusterflock-supervisor").start(loop);
+            control.serve(new MasterControl(master, options, startedAt));
             return master;
-        } catch (NativeException | IOException | UncheckedIOException e) {
+        } catch (NativeException | IOException | UncheckedIOException | ControlException e) {
             release(resources);
             throw new ClusterException(e.getMessage(), e);
         } catch (RuntimeException | Error e) {
@@ -143,6 +151,11 @@ public final class Master {
         return socket.address();
     }
 
+    /** The listening address as the log shows it: "*:5000", "[::1]:8080". */
+    public String displayAddress() {
+        return socket.displayAddress();
+    }
+
     public List<WorkerInfo> workers() {
         return loop.snapshot();
     }
@@ -169,6 +182,11 @@ public final class Master {
 
     public CompletableFuture<Integer> exitCode() {
         return exitCode;
+    }
+
+    /** Completes with the exit code once every worker is gone, just before the master releases what it holds. */
+    public CompletableFuture<Integer> stopped() {
+        return loop.exitCode();
     }
 
     private void killAll() {

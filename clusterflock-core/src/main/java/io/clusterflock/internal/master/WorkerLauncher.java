@@ -8,6 +8,7 @@ import io.clusterflock.internal.os.Spawner;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.ProcessPort;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
 
 /**
  * The real {@link ProcessPort}: spawns worker processes with the listening socket at fd 0 and 3
- * and nothing else of the master's, and starts one reaper thread per worker that reports its exit.
+ * and nothing else of the master's (stdout and stderr as {@link WorkerOutput} says), and starts
+ * one reaper thread per worker that reports its exit.
  */
 final class WorkerLauncher implements ProcessPort {
     /** Set by the master for each worker; anything inherited under these names is dropped. */
@@ -31,10 +33,12 @@ final class WorkerLauncher implements ProcessPort {
     private final IpcServer ipc;
     private final Path notifySocket;
     private final Consumer<Input> sink;
+    private final WorkerOutput output;
 
     WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, IpcServer ipc,
-                   Path notifySocket, Consumer<Input> sink) {
+                   Path notifySocket, Consumer<Input> sink, WorkerOutput output) {
         this.ipc = ipc;
+        this.output = output;
         this.notifySocket = notifySocket;
         this.options = options;
         this.command = command;
@@ -68,9 +72,13 @@ final class WorkerLauncher implements ProcessPort {
         env.put("NOTIFY_SOCKET", notifySocket.toString());
         String title = Titles.worker(id, options.title());
         List<String> args = options.command().subList(1, options.command().size());
-        try {
+        try (WorkerOutput.Streams streams = output.open(id)) {
+            Map<Integer, Integer> fds = new HashMap<>(streams.fds());
+            fds.put(0, socketFd);
+            fds.put(3, socketFd);
             long pid = Spawner.spawn(new Spawner.Request(trampoline.executable(command),
-                    trampoline.argv(title, command, args), env, Map.of(0, socketFd, 3, socketFd), processGroup));
+                    trampoline.argv(title, command, args), env, fds, processGroup));
+            streams.spawned(pid);
             ipc.bind(token, pid);
             reapLater(pid, token);
             return pid;

@@ -1,0 +1,169 @@
+package io.clusterflock.internal.control;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The master's control socket (SPEC §5): a Unix stream socket, mode 0600 in a directory of mode
+ * 0700 (see {@link ControlPaths}), so only the master's user reaches it. A client writes one
+ * command line and reads the answer until the master closes the connection.
+ *
+ * <p>{@link #bind} claims the cluster's name and binds, before the master listens on its port, so
+ * that a second master of the same name is refused first; {@link #serve} starts answering once the
+ * master exists (clients that connect in between wait in the backlog). One platform thread
+ * accepts; each connection runs on its own virtual thread, at most {@link #MAX_CONNECTIONS} at
+ * once (more are told to try again), each within deadlines, so no client, and no number of
+ * clients, can hold up or exhaust the master.
+ */
+public final class ControlServer implements AutoCloseable {
+    static final int MAX_CONNECTIONS = 64;
+    /** Clients beyond MAX_CONNECTIONS that are being told to come back; beyond both, a client is just closed. */
+    static final int MAX_TURNED_AWAY = 256;
+    /** How long a stopping master waits for the answers still being written. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    /** How long a client has to send its command line. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    private static final int BACKLOG = 256;
+
+    private final ControlPaths paths;
+    private final NameClaim claim;
+    private final ServerSocketChannel server;
+    private final Duration readTimeout;
+    private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
+    private final Semaphore turningAway = new Semaphore(MAX_TURNED_AWAY);
+
+    private ControlServer(ControlPaths paths, NameClaim claim, ServerSocketChannel server, Duration readTimeout) {
+        this.paths = paths;
+        this.claim = claim;
+        this.server = server;
+        this.readTimeout = readTimeout;
+    }
+
+    /**
+     * Claims {@code name} for the master {@code pid} and binds its control socket; a socket left by
+     * a master that died is replaced.
+     *
+     * @throws ControlException when a master of that name runs, or the socket cannot be made
+     */
+    public static ControlServer bind(String name, long pid) {
+        return bind(name, ControlPaths.of(name), pid, READ_TIMEOUT);
+    }
+
+    static ControlServer bind(String name, ControlPaths paths, long pid, Duration readTimeout) {
+        NameClaim claim = NameClaim.claim(name, paths, pid);
+        try {
+            Files.deleteIfExists(paths.socket()); // ours to replace: we hold the name
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                server.bind(UnixDomainSocketAddress.of(paths.socket()), BACKLOG);
+                Files.setPosixFilePermissions(paths.socket(), PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return new ControlServer(paths, claim, server, readTimeout);
+        } catch (IOException | RuntimeException e) {
+            claim.close();
+            throw new ControlException("cannot create the control socket " + paths.socket() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path path() {
+        return paths.socket();
+    }
+
+    /** Starts answering clients about {@code master}. */
+    public void serve(ControlledMaster master) {
+        CommandHandler handler = new CommandHandler(master);
+        Thread.ofPlatform().daemon().name("clusterflock-control").start(() -> acceptLoop(handler));
+    }
+
+    private void acceptLoop(CommandHandler handler) {
+        while (true) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException e) {
+                return; // closed: the master has stopped
+            } catch (IOException e) {
+                backOff(e); // out of fds, say: the clients wait in the backlog meanwhile
+                continue;
+            }
+            if (connections.tryAcquire()) {
+                start(client, new ControlConnection(client, handler, readTimeout, connections::release), connections);
+            } else if (turningAway.tryAcquire()) {
+                start(client, ControlConnection.turnedAway(client, turningAway::release), turningAway);
+            } else {
+                closeQuietly(client);
+            }
+        }
+    }
+
+    private static void start(SocketChannel client, ControlConnection connection, Semaphore permit) {
+        try {
+            Thread.ofVirtual().name("clusterflock-control-client").start(connection);
+        } catch (RuntimeException | Error e) {
+            permit.release();
+            closeQuietly(client);
+        }
+    }
+
+    private static void backOff(IOException e) {
+        System.getLogger("io.clusterflock").log(System.Logger.Level.WARNING, "control socket: cannot accept: " + e.getMessage());
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // nothing more to do
+        }
+    }
+
+    /**
+     * Stops accepting, lets the clients being answered finish (for {@link #CLOSE_GRACE} at most:
+     * {@code stop} says "stopped" just now), and removes the socket, the pid file and the
+     * directories left empty.
+     */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        } finally {
+            try {
+                Files.deleteIfExists(paths.socket());
+            } catch (IOException e) {
+                // the next master of this name replaces it
+            }
+            awaitClients();
+            claim.close();
+        }
+    }
+
+    private void awaitClients() {
+        try {
+            if (connections.tryAcquire(MAX_CONNECTIONS, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                connections.release(MAX_CONNECTIONS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.clusterflock.internal.control;
+
+import io.clusterflock.Signals;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * {@code status --json} for scripts: one object on one line. Fields (docs/OPERATIONS.md lists them)
+ * are always present; what does not apply is null, never "-".
+ */
+final class StatusJson {
+    private StatusJson() {}
+
+    static String render(StatusReport report) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("master", master(report.master()));
+        root.put("workers", report.rows().stream().map(StatusJson::row).toList());
+        return Json.write(root);
+    }
+
+    private static Map<String, Object> master(StatusReport.MasterRow master) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("pid", master.pid());
+        json.put("name", master.name());
+        json.put("uptimeMillis", master.uptime().toMillis());
+        json.put("listening", master.listening());
+        json.put("port", master.port());
+        json.put("generation", master.generation());
+        json.put("workers", master.workers());
+        return json;
+    }
+
+    private static Map<String, Object> row(StatusReport.Row row) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("slot", row.slot());
+        json.put("pid", orNull(row.pid()));
+        json.put("generation", row.generation());
+        json.put("state", row.state().label);
+        json.put("respawnInMillis", row.respawnIn().map(d -> (Object) d.toMillis()).orElse(null));
+        json.put("uptimeMillis", row.uptime().map(d -> (Object) d.toMillis()).orElse(null));
+        json.put("restarts", row.restarts());
+        json.put("rssBytes", orNull(row.rss()));
+        json.put("requests", orNull(row.requests()));
+        json.put("lastExit", row.lastExit().map(StatusJson::exit).orElse(null));
+        return json;
+    }
+
+    private static Map<String, Object> exit(StatusReport.Exit exit) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        boolean signal = exit.status().bySignal();
+        json.put("code", signal ? null : exit.status().code());
+        json.put("signal", signal ? exit.status().signal() : null);
+        json.put("signalName", signal ? Signals.name(exit.status().signal()) : null);
+        json.put("reason", exit.reason().orElse(null));
+        return json;
+    }
+
+    private static Object orNull(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
+    }
+}

@@ -1,0 +1,85 @@
+package io.clusterflock.internal.control;
+
+import io.clusterflock.ExitStatus;
+import io.clusterflock.Signals;
+import io.clusterflock.SlotInfo;
+import io.clusterflock.WorkerInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code status} shows, taken once: the master, then one row per worker process (starting,
+ * ready or draining) and one per slot that has no worker because it waits out a respawn delay.
+ */
+record StatusReport(MasterRow master, List<Row> rows) {
+
+    /** The master; {@code workers} is how many it keeps (its slots). */
+    record MasterRow(long pid, String name, Duration uptime, String listening, int port, int generation, int workers) {}
+
+    /** One worker, or one slot backing off ({@code pid} empty, {@code respawnIn} present). */
+    record Row(int slot, OptionalLong pid, int generation, State state, Optional<Duration> respawnIn,
+               Optional<Duration> uptime, int restarts, OptionalLong rss, OptionalLong requests, Optional<Exit> lastExit) {}
+
+    /** How the previous process of the slot ended, and why when the master knows. */
+    record Exit(ExitStatus status, Optional<String> reason) {
+        /** "code 3 (exited unexpectedly)", "SIGKILL (hung: no heartbeat for 5s)". */
+        @Override
+        public String toString() {
+            String how = status.bySignal() ? "SIG" + Signals.name(status.signal()) : "code " + status.code();
+            return how + reason.map(why -> " (" + why + ")").orElse("");
+        }
+    }
+
+    enum State {
+        STARTING("starting"), READY("ready"), DRAINING("draining"), BACKING_OFF("backing off");
+
+        final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+    }
+
+    static StatusReport of(ControlledMaster master) {
+        List<SlotInfo> slots = master.slots();
+        Map<Integer, SlotInfo> slotById = slots.stream().collect(Collectors.toMap(SlotInfo::id, Function.identity()));
+        List<Row> rows = new ArrayList<>();
+        for (WorkerInfo worker : master.workers()) {
+            rows.add(workerRow(worker, Optional.ofNullable(slotById.get(worker.id())), master.rss(worker.pid())));
+        }
+        for (SlotInfo slot : slots) {
+            slot.respawnIn().ifPresent(delay -> rows.add(backingOff(slot, delay)));
+        }
+        rows.sort(Comparator.comparingInt(Row::slot).thenComparingInt(Row::generation));
+        return new StatusReport(new MasterRow(master.pid(), master.name(), master.uptime(), master.displayAddress(),
+                master.address().getPort(),
+                master.generation(), slots.size()), List.copyOf(rows));
+    }
+
+    private static Row workerRow(WorkerInfo worker, Optional<SlotInfo> slot, OptionalLong rss) {
+        State state = switch (worker.state()) {
+            case STARTING -> State.STARTING;
+            case READY -> State.READY;
+            case STOPPING -> State.DRAINING;
+        };
+        Optional<Exit> lastExit = slot.flatMap(SlotInfo::lastExit)
+                .map(exit -> new Exit(exit.status(), Optional.of(exit.reason())))
+                .or(() -> worker.lastExit().map(status -> new Exit(status, Optional.empty())));
+        return new Row(worker.id(), OptionalLong.of(worker.pid()), worker.generation(), state, Optional.empty(),
+                Optional.of(worker.uptime()), worker.restarts(), rss,
+                worker.requests() < 0 ? OptionalLong.empty() : OptionalLong.of(worker.requests()), lastExit);
+    }
+
+    private static Row backingOff(SlotInfo slot, Duration delay) {
+        return new Row(slot.id(), OptionalLong.empty(), slot.generation(), State.BACKING_OFF, Optional.of(delay),
+                Optional.empty(), slot.restarts(), OptionalLong.empty(), OptionalLong.empty(),
+                slot.lastExit().map(exit -> new Exit(exit.status(), Optional.of(exit.reason()))));
+    }
+}

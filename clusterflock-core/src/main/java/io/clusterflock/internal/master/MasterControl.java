@@ -1,0 +1,90 @@
+package io.clusterflock.internal.master;
+
+import io.clusterflock.ClusterOptions;
+import io.clusterflock.SlotInfo;
+import io.clusterflock.WorkerInfo;
+import io.clusterflock.internal.control.ControlledMaster;
+import io.clusterflock.internal.supervisor.Input;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/** What the control socket sees of a {@link Master}: its snapshots, its queue, and a few facts. */
+record MasterControl(Master master, ClusterOptions options, long startedAt) implements ControlledMaster {
+    private static final long PID = ProcessHandle.current().pid();
+
+    @Override
+    public long pid() {
+        return PID;
+    }
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    @Override
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedAt);
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return master.address();
+    }
+
+    @Override
+    public String displayAddress() {
+        return master.displayAddress();
+    }
+
+    @Override
+    public int generation() {
+        return master.generation();
+    }
+
+    /**
+     * The published snapshot is as of the supervisor's last turn, which may be long ago in a quiet
+     * cluster: the uptime is taken from the kernel's start time of each process instead.
+     */
+    @Override
+    public List<WorkerInfo> workers() {
+        Instant now = Instant.now();
+        return master.workers().stream().map(w -> new WorkerInfo(w.id(), w.pid(), w.generation(), w.state(),
+                uptime(w.pid(), now).orElse(w.uptime()), w.restarts(), w.lastExit(), w.requests())).toList();
+    }
+
+    private static Optional<Duration> uptime(long pid, Instant now) {
+        return ProcessHandle.of(pid).flatMap(process -> process.info().startInstant())
+                .map(start -> Duration.between(start, now)).filter(uptime -> !uptime.isNegative());
+    }
+
+    @Override
+    public List<SlotInfo> slots() {
+        return master.slots();
+    }
+
+    @Override
+    public OptionalLong rss(long pid) {
+        return MemorySampler.rss(pid);
+    }
+
+    @Override
+    public Duration stopTimeout() {
+        return options.timeout();
+    }
+
+    @Override
+    public void submit(Input input) {
+        master.submit(input);
+    }
+
+    @Override
+    public CompletableFuture<Integer> stopped() {
+        return master.stopped();
+    }
+}
