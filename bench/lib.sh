@@ -7,6 +7,11 @@ JAVA="$JAVA_HOME/bin/java"
 CLUSTERFLOCK="$ROOT/bin/clusterflock"
 RESULTS="$ROOT/bench/results"
 mkdir -p "$RESULTS"
+# The masters' control sockets (clusterflock stop/scale/status by --name) go to a private
+# directory: control commands from anything else on the machine (tests, another cluster named
+# "default") cannot reach a bench's masters, and theirs cannot collide with the bench's.
+export XDG_RUNTIME_DIR="$RESULTS/run"
+mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 
 # need TOOL [DEBIAN-PACKAGE]: installs it with apt-get when missing.
 need() {
@@ -52,3 +57,167 @@ wrk_p99() {
   awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; printf "%.1f\n", v}' "$1"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "n/a" }'; }
+
+# ---- shared by throughput.sh, respawn.sh, overhead.sh, fairness.sh, peers-reload.sh, all.sh ----
+# They use ports 5200-5299 (reload.sh uses 5180), bind 127.0.0.1 and stop what they start.
+
+PEERS="$ROOT/bench/peers"
+NCPU=$(nproc)
+
+# wrk_pct FILE PERCENT: a latency percentile of a wrk --latency output, in ms ("50%", "99%").
+wrk_pct() {
+  awk -v p="$2" '$1==p {v=$2; if (v ~ /us$/) {sub("us","",v); v=v/1000} else if (v ~ /ms$/) {sub("ms","",v)} else if (v ~ /m$/) {sub("m","",v); v=v*60000} else if (v ~ /s$/) {sub("s","",v); v=v*1000}; printf "%.2f\n", v}' "$1"
+}
+wrk_p50() { wrk_pct "$1" "50%"; }
+# wrk_failed FILE: socket errors plus non-2xx answers.
+wrk_failed() { echo $(( $(wrk_errors "$1") + $(wrk_non2xx "$1") )); }
+# rps_int FILE: req/s without decimals (tables).
+rps_int() { awk '/^Requests\/sec:/ {printf "%.0f\n", $2; f=1} END {if (!f) print 0}' "$1"; }
+
+now_ms() { date +%s%3N; }
+
+# Background processes a script started; cleanup stops them, even when the script is interrupted.
+BG_PIDS=""
+CLEANUP_CMDS=""
+# bg_start LOG CMD...: runs CMD in the background, its output in LOG; BG is its pid (the command
+# itself, exec'd, so that signals reach it).
+bg_start() {
+  local log=$1; shift
+  ( exec "$@" ) > "$log" 2>&1 &
+  BG=$!
+  BG_PIDS="$BG $BG_PIDS"
+}
+# bg_stop PID: graceful stop, and forget it.
+bg_stop() {
+  stop "$1"
+  wait "$1" 2>/dev/null || true
+  BG_PIDS=$(echo " $BG_PIDS " | sed "s/ $1 / /")
+}
+# at_cleanup 'COMMAND': runs COMMAND at cleanup too (pm2 kill, rm -rf a temp dir).
+at_cleanup() { CLEANUP_CMDS="$1; $CLEANUP_CMDS"; }
+cleanup() {
+  local pid
+  trap - EXIT INT TERM HUP
+  for pid in $BG_PIDS; do stop "$pid"; done
+  eval "$CLEANUP_CMDS" 2>/dev/null || true
+}
+# use_cleanup: cleanup on every exit, also on Ctrl-C, SIGTERM (timeout) and SIGHUP.
+use_cleanup() {
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+}
+
+# wait_log LOG PATTERN COUNT [SECONDS]: until LOG has COUNT lines matching PATTERN (grep -E).
+wait_log() {
+  local deadline=$((SECONDS + ${4:-60}))
+  until [ "$(grep -cE "$2" "$1" 2>/dev/null || true)" -ge "$3" ]; do
+    [ $SECONDS -lt $deadline ] || { echo "bench: $1 has not $3 lines matching '$2'" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+# Starting the contenders. Each sets BG to the pid that takes the signals (a master, a primary,
+# nginx's master) and returns once the port answers; clusterflock ones once all workers are ready.
+# start_library PORT WORKERS LOG: examples/hello (library mode: the program is its own master).
+start_library() {
+  bg_start "$3" "$JAVA" -Dclusterflock.workers="$2" -Dclusterflock.port="$1" -Dclusterflock.host=127.0.0.1 \
+    -jar "$ROOT/examples/hello/target/hello.jar"
+  wait_log "$3" ' ready$' "$2" 120; wait_http "$1"
+}
+# start_command PORT WORKERS LOG: the same hello.jar as a command-mode worker under bin/clusterflock run.
+start_command() {
+  bg_start "$3" "$CLUSTERFLOCK" run -w "$2" -p "$1" --host 127.0.0.1 --ready-when listening -- \
+    "$JAVA" -jar "$ROOT/examples/hello/target/hello.jar"
+  wait_log "$3" ' ready$' "$2" 120; wait_http "$1"
+}
+# start_python PORT WORKERS LOG: examples/python under bin/clusterflock run (sd_notify readiness).
+start_python() {
+  bg_start "$3" "$CLUSTERFLOCK" run -w "$2" -p "$1" --host 127.0.0.1 --ready-when ready -- \
+    python3 "$ROOT/examples/python/server.py"
+  wait_log "$3" ' ready$' "$2" 60; wait_http "$1"
+}
+# start_demo PORT WORKERS LOG [clusterflock flags...]: the demo's Jetty workers (GET /sleep?ms=N).
+start_demo() {
+  local port=$1 workers=$2 log=$3; shift 3
+  bg_start "$log" "$CLUSTERFLOCK" demo -w "$workers" -p "$port" --host 127.0.0.1 "$@"
+  wait_log "$log" ' ready$' "$workers" 120; wait_http "$port"
+}
+# start_single PORT LOG: one JVM, the same handler on the same Jetty, all cores (bench/baseline).
+start_single() {
+  local classes="$RESULTS/baseline-classes"
+  if [ ! -f "$classes/SingleJvm.class" ] || [ "$ROOT/bench/baseline/SingleJvm.java" -nt "$classes/SingleJvm.class" ]; then
+    mkdir -p "$classes"
+    "$JAVA_HOME/bin/javac" -cp "$ROOT/examples/hello/target/hello.jar" -d "$classes" "$ROOT/bench/baseline/SingleJvm.java"
+  fi
+  WORKER_ID=0 bg_start "$2" "$JAVA" -Dorg.eclipse.jetty.LEVEL=WARN \
+    -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1
+  wait_http "$1"
+}
+
+# Node peers: node_modules under bench/peers (npm install, pinned in package.json).
+need_node() {
+  command -v node >/dev/null 2>&1 || need node nodejs
+  command -v npm >/dev/null 2>&1 || need npm
+  [ -x "$PEERS/node_modules/.bin/pm2" ] && [ -d "$PEERS/node_modules/recluster" ] && return
+  (cd "$PEERS" && npm install --no-audit --no-fund --loglevel=error >/dev/null 2>&1) \
+    || (cd "$PEERS" && npm install --no-audit --no-fund)
+}
+# start_node_cluster PORT WORKERS LOG: Node's cluster module (bench/peers/node-cluster.js).
+start_node_cluster() {
+  PORT=$1 WORKERS=$2 bg_start "$3" node "$PEERS/node-cluster.js"
+  wait_http "$1"; sleep 0.5
+}
+# start_recluster PORT WORKERS LOG: recluster (bench/peers/recluster.js), SIGUSR2 reloads.
+start_recluster() {
+  PORT=$1 WORKERS=$2 bg_start "$3" node "$PEERS/recluster.js"
+  wait_http "$1"; sleep 0.5
+}
+# PM2 runs as a daemon: a private PM2_HOME, and `pm2 kill` at cleanup.
+PM2_DIR=""
+pm2() {
+  [ -n "$PM2_DIR" ] || { PM2_DIR=$(mktemp -d /tmp/clusterflock-bench-pm2.XXXXXX); at_cleanup "pm2_kill"; }
+  PM2_HOME="$PM2_DIR" "$PEERS/node_modules/.bin/pm2" "$@"
+}
+pm2_kill() {
+  [ -n "$PM2_DIR" ] || return 0
+  PM2_HOME="$PM2_DIR" "$PEERS/node_modules/.bin/pm2" kill >/dev/null 2>&1 || true
+  rm -rf "$PM2_DIR"; PM2_DIR=""
+}
+# start_pm2 PORT WORKERS LOG: PM2 cluster mode (bench/peers/ecosystem.config.js); BG = PM2's daemon.
+start_pm2() {
+  PORT=$1 WORKERS=$2 pm2 start "$PEERS/ecosystem.config.js" > "$3" 2>&1
+  BG=$(cat "$PM2_DIR/pm2.pid")
+  wait_http "$1"; sleep 0.5
+}
+stop_pm2() { pm2 delete all >/dev/null 2>&1 || true; pm2_kill; }
+# start_nginx PORT WORKERS DIR: nginx `return 200` in a private prefix, as the current user.
+start_nginx() {
+  local dir=$3 user=""
+  [ "$(id -u)" != 0 ] || user="user $(id -un) $(id -gn);"
+  mkdir -p "$dir/tmp"
+  sed -e "s/@WORKERS@/$2/" -e "s/@PORT@/$1/" -e "s/@USER@/$user/" "$PEERS/nginx.conf.in" > "$dir/nginx.conf"
+  bg_start "$dir/out.log" "$(command -v nginx || echo /usr/sbin/nginx)" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
+  wait_http "$1"
+}
+need_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need nginx nginx-light; }
+
+# cpu_ticks PID: user+system time of a process so far, in clock ticks (all its threads).
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+# rss_kib PID [VmRSS|VmHWM]: resident memory in KiB.
+rss_kib() { awk -v k="${2:-VmRSS}:" '$1==k {print $2}' "/proc/$1/status"; }
+
+# machine: one line describing the machine and the tools, for the docs.
+machine() {
+  local node_v nginx_v
+  node_v=$(node -v 2>/dev/null || echo "no node")
+  nginx_v=$( (nginx -v 2>&1 || /usr/sbin/nginx -v 2>&1) | sed 's/.*version: //' | head -1)
+  printf '%s cores (%s), %s memory, Linux %s; %s; node %s, PM2 %s, recluster %s; %s; %s\n' \
+    "$NCPU" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
+    "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" "$(uname -r)" \
+    "$("$JAVA" -version 2>&1 | sed -n 2p)" "$node_v" \
+    "$(node -p 'require(process.argv[1]).version' "$PEERS/node_modules/pm2/package.json" 2>/dev/null || echo '?')" \
+    "$(node -p 'require(process.argv[1]).version' "$PEERS/node_modules/recluster/package.json" 2>/dev/null || echo '?')" \
+    "${nginx_v:-no nginx}" "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+}
