@@ -54,10 +54,11 @@ public sealed interface ClusterEvent {
     record Disconnect(WorkerInfo worker, ExitStatus status) implements ClusterEvent {}
 
     /**
-     * A worker exited without being asked to. {@code respawnIn} is when its slot is re-forked, empty
-     * when it is not (the cluster is stopping, or the slot was retired).
+     * A worker exited without being asked to stop: it crashed, or the master killed it for being
+     * hung or not ready in time ({@code reason} says which). {@code respawnIn} is when its slot is
+     * re-forked, empty when it is not (the cluster is stopping, or the slot was retired).
      */
-    record Exit(WorkerInfo worker, ExitStatus status, Optional<Duration> respawnIn) implements ClusterEvent {}
+    record Exit(WorkerInfo worker, ExitStatus status, String reason, Optional<Duration> respawnIn) implements ClusterEvent {}
 
     /** The cluster was resized to {@code workers} slots. */
     record Resized(int from, int workers) implements ClusterEvent {}

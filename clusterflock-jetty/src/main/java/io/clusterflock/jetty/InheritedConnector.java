@@ -1,6 +1,9 @@
 package io.clusterflock.jetty;
 
 import io.clusterflock.internal.os.StandardStreams;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
@@ -18,9 +21,40 @@ import org.eclipse.jetty.server.ServerConnector;
  */
 final class InheritedConnector extends ServerConnector {
     private volatile boolean stoppedAccepting;
+    /** Acceptor threads inside accept(): a connection may be in their hands. */
+    private final AtomicInteger inAccept = new AtomicInteger();
+    /** Connections accepted, and connections registered with a selector: apart while one is on its way. */
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder opened = new LongAdder();
 
     InheritedConnector(Server server) {
         super(server, 1, -1);
+    }
+
+    /**
+     * Whether a connection is on its way in: being accepted, or accepted and not yet registered
+     * (Jetty registers it with a selector in the background, so it is not yet among the
+     * connected end points). Stopping the server then would close it unanswered.
+     */
+    boolean settling() {
+        return inAccept.get() > 0 || accepted.sum() > opened.sum();
+    }
+
+    @Override
+    public void accept(int acceptorID) throws IOException {
+        inAccept.incrementAndGet();
+        try {
+            super.accept(acceptorID);
+            accepted.increment();
+        } finally {
+            inAccept.decrementAndGet();
+        }
+    }
+
+    @Override
+    protected void onEndPointOpened(EndPoint endPoint) {
+        super.onEndPointOpened(endPoint);
+        opened.increment();
     }
 
     /** Accepts no more connections; those already open are left alone. */

@@ -129,7 +129,7 @@ final class JettyWorker {
             drain.drain();
             connector.stopAccepting();
             long deadline = System.nanoTime() + drainTime(worker.timeout()).toNanos();
-            while (connector.closeIdle(IDLE_CLOSE_MILLIS) > 0 && System.nanoTime() < deadline) {
+            while ((connector.settling() || connector.closeIdle(IDLE_CLOSE_MILLIS) > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(POLL_MILLIS); // polling the connection count: Jetty has no event for "none left"
             }
             server.stop();

@@ -46,7 +46,7 @@ final class EventLog implements Consumer<ClusterEvent> {
             case ClusterEvent.StopTimeout e -> log.log(WARNING, e.worker().label() + " did not stop within "
                     + Durations.format(e.timeout()) + ": killed (SIGKILL)");
             case ClusterEvent.Disconnect e -> log.log(INFO, e.worker().label() + " stopped with " + e.status());
-            case ClusterEvent.Exit e -> log.log(WARNING, e.worker().label() + " exited unexpectedly with " + e.status()
+            case ClusterEvent.Exit e -> log.log(WARNING, e.worker().label() + " " + describe(e.reason()) + " with " + e.status()
                     + " after " + Durations.format(e.worker().uptime())
                     + e.respawnIn().map(d -> "; re-forking " + (d.isZero() ? "now" : "in " + Durations.format(d))).orElse(""));
             case ClusterEvent.Resized e -> log.log(INFO, "resized from " + e.from() + " to " + e.workers() + " workers");
@@ -62,6 +62,11 @@ final class EventLog implements Consumer<ClusterEvent> {
             case ClusterEvent.Empty e -> log.log(DEBUG, "no worker left");
             case ClusterEvent.Stopped e -> log.log(INFO, "master stopped, exit code " + e.exitCode());
         }
+    }
+
+    /** "exited unexpectedly", or for a worker the master killed: "was killed (hung: …)". */
+    private static String describe(String reason) {
+        return reason.equals("exited unexpectedly") ? reason : "was killed (" + reason + ")";
     }
 
     private static String url(ClusterEvent.Started e) {

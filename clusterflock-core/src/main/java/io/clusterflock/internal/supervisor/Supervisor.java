@@ -106,11 +106,13 @@ public final class Supervisor {
         if (!dead.active()) {
             events.accept(new ClusterEvent.Disconnect(info, status));
         } else {
+            String reason = dead.endReason != null ? dead.endReason : "exited unexpectedly";
             if (reloading && dead.generation == generation && !dead.ready()) {
-                abandonReload(info.label() + " of generation " + generation + " exited with " + status
+                abandonReload(info.label() + " of generation " + generation + " "
+                        + (dead.endReason != null ? "was killed: " + dead.endReason : "exited with " + status)
                         + " before it was ready");
             }
-            events.accept(new ClusterEvent.Exit(info, status, scheduleRespawn(slot, dead)));
+            events.accept(new ClusterEvent.Exit(info, status, reason, scheduleRespawn(slot, dead)));
         }
         if (workers.isEmpty()) {
             events.accept(new ClusterEvent.Empty());
@@ -329,11 +331,14 @@ public final class Supervisor {
         }
     }
 
-    /** A rolling restart moves to the next slot once the current one has a ready new worker. */
+    /**
+     * A rolling restart moves to the next slot once the current one has a ready new worker and its
+     * old worker has gone: never more than one extra worker at a time.
+     */
     private void advanceRolling() {
         while (!rolling.isEmpty()) {
             Slot head = slots.get(rolling.peek());
-            if (head != null && !hasReady(head, generation)) {
+            if (head != null && !(hasReady(head, generation) && onlyGeneration(head, generation))) {
                 return;
             }
             rolling.poll();
@@ -505,6 +510,11 @@ public final class Supervisor {
     /** Whether the slot has a ready worker of {@code gen} that is meant to stay. */
     private boolean hasReady(Slot slot, int gen) {
         return workers.stream().anyMatch(w -> w.id == slot.id && w.generation == gen && w.ready() && w.retiring == null);
+    }
+
+    /** Whether every unreaped worker of the slot belongs to {@code gen}: older ones have exited. */
+    private boolean onlyGeneration(Slot slot, int gen) {
+        return workers.stream().noneMatch(w -> w.id == slot.id && w.generation != gen);
     }
 
     /** The newest generation with a ready worker in this slot. */

@@ -244,11 +244,15 @@ class SupervisorTest {
         assertEquals(3, processes.spawns.size());
         assertEquals(0, processes.last().id());
         input(new Input.WorkerReady(processes.last().pid()));
+        assertEquals(List.of(processes.spawns.get(0).pid()), processes.signalled(Signals.TERM));
+        assertEquals(3, processes.spawns.size(), "the next slot waits until the old worker has gone");
+        exit(processes.spawns.get(0).pid(), ExitStatus.exited(0));
         assertEquals(4, processes.spawns.size());
         assertEquals(1, processes.last().id());
         input(new Input.WorkerReady(processes.last().pid()));
-        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
         assertEquals(2, processes.signalled(Signals.TERM).size());
+        exit(processes.spawns.get(1).pid(), ExitStatus.exited(0));
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
     }
 
     @Test
