@@ -144,16 +144,40 @@ start_demo() {
   bg_start "$log" "$CLUSTERFLOCK" demo -w "$workers" -p "$port" --host 127.0.0.1 "$@"
   wait_log "$log" ' ready$' "$workers" 120; wait_http "$port"
 }
-# start_single PORT LOG: one JVM, the same handler on the same Jetty, all cores (bench/baseline).
+# start_single PORT LOG [reuse-port]: one JVM, the same handler on the same Jetty, all cores
+# (bench/baseline).
 start_single() {
   local classes="$RESULTS/baseline-classes"
   if [ ! -f "$classes/SingleJvm.class" ] || [ "$ROOT/bench/baseline/SingleJvm.java" -nt "$classes/SingleJvm.class" ]; then
     mkdir -p "$classes"
     "$JAVA_HOME/bin/javac" -cp "$ROOT/examples/hello/target/hello.jar" -d "$classes" "$ROOT/bench/baseline/SingleJvm.java"
   fi
-  WORKER_ID=0 bg_start "$2" "$JAVA" -Dorg.eclipse.jetty.LEVEL=WARN \
-    -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1
-  wait_http "$1"
+  WORKER_ID=${WORKER_ID:-0} bg_start "$2" "$JAVA" -Dorg.eclipse.jetty.LEVEL=WARN \
+    -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1 ${3:-}
+  wait_log "$2" '^single JVM' 1 60; wait_http "$1"
+}
+
+# start_reuseport PORT WORKERS LOG: the alternative to one shared listen queue, measured beside it:
+# WORKERS copies of the single-JVM baseline (WORKER_ID 0…), each binding PORT with SO_REUSEPORT, no
+# master. BG is the first; REUSE_PIDS all of them (stop_contender stops them).
+REUSE_PIDS=""
+start_reuseport() {
+  local i; REUSE_PIDS=""
+  for i in $(seq 0 $(($2 - 1))); do
+    WORKER_ID=$i start_single "$1" "$3.$i" reuse-port
+    REUSE_PIDS="$REUSE_PIDS $BG"
+  done
+  BG=${REUSE_PIDS# }; BG=${BG%% *}
+}
+
+# stop_contender KIND: stops what start_KIND started.
+stop_contender() {
+  local pid
+  case "$1" in
+    pm2) stop_pm2 ;;
+    reuseport) for pid in $REUSE_PIDS; do bg_stop "$pid"; done; REUSE_PIDS="" ;;
+    *) bg_stop "$BG" ;;
+  esac
 }
 
 # Node peers: node_modules under bench/peers (npm install, pinned in package.json).

@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Every benchmark, one after the other, then docs/BENCHMARKS.md (tables, targets, raw wrk output)
+# and docs/benchmarks.png (gnuplot). Installs what is missing (wrk, nginx, gnuplot with apt; PM2 and
+# recluster with npm under bench/peers). Loopback only; each part is bounded to 10 minutes; about
+# 30 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
+#
+#   bench/all.sh            the real run
+#   bench/all.sh --quick    a smoke run of every part (seconds of load each; numbers meaningless)
+#   bench/all.sh --parts throughput,respawn   some parts only: the others' sections keep the results
+#                           of an earlier run, marked as such
+#   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
+source "$(dirname "$0")/lib.sh"
+QUICK="" PARTS="throughput overhead fairness respawn peers-reload"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1; shift ;;
+    --parts) PARTS=${2//,/ }; shift 2 ;;
+    --doc-only) PARTS=""; shift ;;
+    *) echo "usage: bench/all.sh [--quick] [--parts throughput,overhead,fairness,respawn,peers-reload] [--doc-only]" >&2; exit 2 ;;
+  esac
+done
+need wrk; need curl; need gnuplot gnuplot-nox; need_nginx; need_node; build
+
+PART_PID=""
+trap '[ -z "$PART_PID" ] || { kill -TERM "$PART_PID" 2>/dev/null; wait "$PART_PID" 2>/dev/null; }; exit 130' INT TERM HUP
+
+args() { # the arguments of a part
+  if [ -z "$QUICK" ]; then return; fi
+  case "$1" in
+    throughput) echo "--duration 2 --warm 1" ;;
+    overhead) echo "--duration 3" ;;
+    fairness) echo "--duration 2" ;;
+    respawn) echo "--kills 2" ;;
+    peers-reload) echo "--duration 3 --reloads 2 --interval 1.5" ;;
+  esac
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
+declare -A STATUS SECS
+for part in throughput overhead fairness respawn peers-reload; do
+  case " $PARTS " in
+    *" $part "*) rm -f "$RESULTS/$part.md" "$RESULTS/$part.targets" "$RESULTS/$part-raw.md" ;;
+    *) if [ -s "$RESULTS/$part.md" ]; then
+         STATUS[$part]="from an earlier run ($(date -u -r "$RESULTS/$part.md" '+%Y-%m-%d %H:%M UTC')$([ ! -f "$RESULTS/$part.quick" ] || echo ', --quick'))"
+       else STATUS[$part]="not run"; fi
+       continue ;;
+  esac
+  if [ -n "$QUICK" ]; then touch "$RESULTS/$part.quick"; else rm -f "$RESULTS/$part.quick"; fi
+  echo "bench: === $part ===" >&2
+  t0=$SECONDS
+  # shellcheck disable=SC2046
+  timeout -k 30 600 bash "$ROOT/bench/$part.sh" $(args "$part") > "$RESULTS/all-$part.log" 2>&1 &
+  PART_PID=$!
+  if wait "$PART_PID"; then STATUS[$part]=ok; else rc=$?; STATUS[$part]="failed (exit $rc$([ $rc != 124 ] || echo ', over 10 minutes'))"; fi
+  PART_PID=""
+  SECS[$part]=$((SECONDS - t0))
+  echo "bench: $part: ${STATUS[$part]} in ${SECS[$part]} s" >&2
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# the plot: keep-alive and connection-per-request req/s per contender
+PLOT=""
+if [ -s "$RESULTS/throughput.dat" ]; then
+  gnuplot <<GNUPLOT && PLOT=1
+set terminal pngcairo noenhanced size 1100,600 font "sans,10"
+set output "$ROOT/docs/benchmarks.png"
+set title "Throughput on 127.0.0.1: wrk, ${NCPU} cores shared by the load generator and the server"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 0.9
+set ylabel "requests per second"
+set yrange [0:*]
+set grid ytics
+set offsets 0, 0, graph 0.1, 0
+set xtics rotate by 30 right scale 0 font ",9" nomirror
+set key top left
+set bmargin 9
+set lmargin 12
+plot "$RESULTS/throughput.dat" using 2:xtic(1) title "keep-alive" lc rgb "#2b6cb0", \
+     "" using 3 title "connection per request" lc rgb "#dd8a2e", \
+     "" using (\$0 - 0.22):2:(sprintf("%.0f", \$2)) with labels rotate left offset 0,0.4 font ",7" notitle, \
+     "" using (\$0 + 0.22):3:(sprintf("%.0f", \$3)) with labels rotate left offset 0,0.4 font ",7" notitle
+GNUPLOT
+fi
+
+section() { # PART: its tables, or why there are none
+  if [ -s "$RESULTS/$1.md" ]; then
+    case "${STATUS[$1]}" in ok) ;; *) echo "**Results ${STATUS[$1]}, not of this one.**"; echo ;; esac
+    cat "$RESULTS/$1.md"
+  else
+    echo "*This part ${STATUS[$1]}.*"
+    [ "${STATUS[$1]}" = "not run" ] || { echo; echo '```'; tail -20 "$RESULTS/all-$1.log"; echo '```'; }
+  fi
+}
+targets() {
+  echo "| target | measured | |"
+  echo "|---|---|---|"
+  local part any=""
+  for part in throughput peers-reload respawn overhead fairness; do
+    [ -s "$RESULTS/$part.targets" ] && { cat "$RESULTS/$part.targets"; any=1; }
+  done
+  [ -n "$any" ] || echo "| (no part ran) | | |"
+}
+
+DOC="$ROOT/docs/BENCHMARKS.md"
+{
+  echo "# Benchmarks"
+  echo
+  if [ -n "$PARTS" ]; then
+    echo "Produced by \`bench/all.sh\`$([ -n "$QUICK" ] && echo ' **--quick (a smoke run: the numbers mean nothing)**') on $STARTED, in one run, on one machine:"
+  else
+    echo "Rewritten by \`bench/all.sh --doc-only\` on $STARTED from the results of earlier runs, on this machine:"
+  fi
+  echo
+  echo "- $(machine)"
+  [ -z "$PARTS" ] || echo "- load average before the run $LOAD_BEFORE, after $LOAD_AFTER."
+  echo "- Everything on 127.0.0.1, the load generator (wrk) on the same cores as the servers: no number here"
+  echo "  is a server alone."
+  echo "- Parts: $(for p in throughput overhead fairness respawn peers-reload; do printf '%s %s%s; ' "$p" "${STATUS[$p]}" "${SECS[$p]:+ in ${SECS[$p]} s}"; done | sed 's/; $/./')"
+  echo
+  echo "## Targets"
+  echo
+  echo "Each a ratio or a number from one run of its part, every contender measured in that same run."
+  echo
+  targets
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Throughput"
+  echo
+  if [ -n "$PLOT" ]; then echo "![keep-alive and connection-per-request req/s per contender](benchmarks.png)"; echo; fi
+  echo "Every contender answers \`GET /\` with a few bytes of plain text: clusterflock and the single JVM run"
+  echo "examples/hello's JDK \`HttpHandler\` (\`hello from worker <id>\`), the Node peers the same body from"
+  echo "bench/peers/app.js, nginx \`hello\`. Command mode runs the same hello.jar as a worker under"
+  echo "\`clusterflock run\` (the master is then bin/clusterflock rather than the application's own JVM);"
+  echo "examples/python shows what a non-Java worker (the standard library's http.server) gets. The"
+  echo "SO_REUSEPORT row is N copies of the single-JVM baseline binding the same port each with SO_REUSEPORT,"
+  echo "without a master: the alternative to clusterflock's one shared listen queue (see Fairness)."
+  echo
+  echo "**Why this single-JVM baseline.** bench/baseline/SingleJvm.java serves examples/hello's handler, copied"
+  echo "verbatim, on the Jetty 12 and jetty-http-spi from hello.jar's class path, the way clusterflock-jetty"
+  echo "installs it (the SPI server in shared mode on a context collection), with the same default thread pool;"
+  echo "only the connector differs: a plain \`ServerConnector\` that binds the port itself, with Jetty's default"
+  echo "acceptors and selectors for this machine, where each clusterflock worker has one blocking acceptor on"
+  echo "the inherited socket. Same handler, same server, same JVM defaults: the ratio measures what N"
+  echo "processes cost or gain against one process using every core, not a difference between servers."
+  echo
+  section throughput
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Reload under load"
+  echo
+  echo "Failed requests, p99 and throughput while the cluster reloads, against a steady run just before."
+  echo "(bench/reload.sh measures clusterflock's library and command modes the same way: docs/RELOAD.md.)"
+  echo
+  section peers-reload
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Respawn"
+  echo
+  section respawn
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Master overhead"
+  echo
+  echo "What the process that supervises costs while its workers are under load. clusterflock's master never"
+  echo "touches a connection (the workers accept from the shared socket); Node's cluster primary and PM2's"
+  echo "daemon accept every connection and pass it to a worker (round-robin, Node's default on Linux)."
+  echo
+  section overhead
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Fairness"
+  echo
+  echo "How evenly connection-per-request load spreads over the workers. clusterflock's workers each block in"
+  echo "\`accept()\` on the one shared listening socket: one queue, taken from by whichever worker asks first."
+  echo "The alternative measured beside it gives every process a socket of its own on the same port"
+  echo "(SO_REUSEPORT: N copies of the single-JVM baseline, no master), each with its own queue, which the"
+  echo "kernel fills by a hash of the connection's addresses and ports. Node's cluster primary and PM2 accept"
+  echo "every connection themselves and hand them out in turn."
+  echo
+  section fairness
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## How to run it"
+  echo
+  echo '```sh'
+  echo "bench/all.sh                 # everything, about 30 minutes; writes this file and docs/benchmarks.png"
+  echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
+  echo "bench/peers-reload.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
+  echo '```'
+  echo
+  echo "Ports 5200–5299 on 127.0.0.1; every script stops what it started, also when interrupted. wrk alone"
+  echo "drives the load: every contender here speaks HTTP/1.1, for which h2load would add nothing."
+  echo
+  echo "## Appendix: raw numbers"
+  echo
+  for part in throughput peers-reload overhead fairness; do
+    [ -s "$RESULTS/$part-raw.md" ] || continue
+    echo "<details><summary>$part: wrk output of every measured run</summary>"
+    echo
+    cat "$RESULTS/$part-raw.md"
+    echo "</details>"
+    echo
+  done
+  if [ -s "$RESULTS/respawn.md" ]; then
+    echo "<details><summary>respawn: every kill, in ms (kill → replacement answers)</summary>"
+    echo
+    for f in "$RESULTS"/respawn/*.ms; do
+      case "$f" in *-start.ms) continue ;; esac
+      echo "- $(basename "$f" .ms): $(tr '\n' ' ' < "$f")"
+    done
+    echo
+    echo "</details>"
+    echo
+  fi
+  if [ -s "$RESULTS/throughput.tsv" ]; then
+    echo "<details><summary>throughput: the table's data (TSV)</summary>"
+    echo
+    echo '```'
+    cat "$RESULTS/throughput.tsv"
+    echo '```'
+    echo "</details>"
+  fi
+} > "$DOC"
+echo "written: docs/BENCHMARKS.md$([ -n "$PLOT" ] && echo ', docs/benchmarks.png')"
+for p in $PARTS; do [ "${STATUS[$p]}" = ok ] || exit 1; done
