@@ -1,6 +1,7 @@
 package io.clusterflock;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,6 +40,6 @@ public final class Durations {
         if (ms % 60_000 == 0 && Math.abs(ms) >= 60_000) {
             return (ms / 60_000) + "m";
         }
-        return ms % 1_000 == 0 ? (ms / 1_000) + "s" : String.format("%.1fs", ms / 1000.0);
+        return ms % 1_000 == 0 ? (ms / 1_000) + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
     }
 }

@@ -35,6 +35,8 @@ public final class Sizes {
             value /= 1024;
             unit++;
         }
-        return (value == Math.rint(value) ? String.format("%.0f", value) : String.format("%.1f", value)) + " " + units[unit];
+        String number = value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
+                : String.format(Locale.ROOT, "%.1f", value);
+        return number + " " + units[unit];
     }
 }

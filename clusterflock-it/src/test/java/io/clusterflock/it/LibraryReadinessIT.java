@@ -54,7 +54,7 @@ class LibraryReadinessIT {
             Matcher timedOut = master.awaitLine(Pattern.compile(TIME + "WARNING worker 0 \\(pid " + first
                     + "\\) was not ready within 2s: killing it$"), Duration.ofSeconds(15));
             Matcher exited = master.awaitLine(Pattern.compile(TIME + "WARNING worker 0 \\(pid " + first
-                    + "\\) exited unexpectedly with signal 9 \\(KILL\\) after [\\d.]+m?s; re-forking in 1s$"),
+                    + "\\) was killed \\(not ready within 2s\\) with signal 9 \\(KILL\\) after [\\d.]+m?s; re-forking in 1s$"),
                     Duration.ofSeconds(5));
             List<Matcher> forks = master.awaitLinesAfter(0, Pattern.compile(TIME
                     + "worker 0 \\(pid (\\d+)\\) forked, generation 0$"), 2, Duration.ofSeconds(10));
@@ -95,7 +95,9 @@ class LibraryReadinessIT {
                     Duration.ofSeconds(10));
 
             long afterFork = LibraryCluster.millisBetween(fork.group(1), ready.group(1));
-            assertTrue(afterFork >= 1_000, "ready " + afterFork + " ms after the fork, before READY=1" + master.output());
+            // READY=1 leaves 1 s after the interpreter starts; the fork line is written just after the
+            // spawn returns, which a loaded machine can delay by some tens of milliseconds.
+            assertTrue(afterFork >= 900, "ready " + afterFork + " ms after the fork, before READY=1" + master.output());
             assertTrue(LibraryCluster.millisBetween(status.group(1), ready.group(1)) >= 0, master.output());
             Http.Response response = Http.get(master.port(), "/");
             assertEquals(200, response.status(), response.toString());

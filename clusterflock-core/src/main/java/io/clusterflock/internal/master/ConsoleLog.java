@@ -1,6 +1,7 @@
 package io.clusterflock.internal.master;
 
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -48,7 +49,7 @@ public final class ConsoleLog extends Formatter {
 
     @Override
     public String format(LogRecord record) {
-        StringBuilder line = new StringBuilder(LocalTime.now().format(TIME)).append(prefix);
+        StringBuilder line = new StringBuilder(LocalTime.ofInstant(record.getInstant(), ZoneId.systemDefault()).format(TIME)).append(prefix);
         if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
             line.append("ERROR ");
         } else if (record.getLevel().intValue() >= Level.WARNING.intValue()) {

@@ -549,6 +549,7 @@ public final class Supervisor {
 
     /** The earliest time (nanos) at which {@link #reconcile} has something to do, if any. */
     public OptionalLong nextDeadline() {
+        long now = clock.nanoTime();
         OptionalLong next = OptionalLong.empty();
         for (WorkerProcess worker : workers) {
             if (worker.killed) {
@@ -561,8 +562,11 @@ public final class Supervisor {
                 next = earliest(next, worker.hungAt != 0 ? worker.hungAt + DUMP_GRACE.toNanos()
                         : worker.lastHeartbeat + options.workerTimeout().toNanos());
             }
-            if (!options.maxAge().isZero() && worker.staying()) {
-                next = earliest(next, worker.startedAt + options.maxAge().toNanos());
+            // A worker past its age that waits its turn (another recycle is under way, or it is not
+            // ready) is taken up by the input that ends the wait: a past deadline would spin the loop.
+            long aged = worker.startedAt + options.maxAge().toNanos();
+            if (!options.maxAge().isZero() && worker.staying() && aged - now > 0) {
+                next = earliest(next, aged);
             }
         }
         if (phase == Phase.RUNNING) {
