@@ -1,14 +1,9 @@
 package io.clusterflock.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Private copies of what the library-mode tests run (the {@link BuildCopies} idea): the
@@ -20,8 +15,8 @@ import java.util.stream.Stream;
  * jetty-http-spi: what a library-mode application has.
  */
 final class LibraryCopies {
-    private static final Path ROOT = createRoot();
-    private static final Path APP_CLASSES = copyAppClasses();
+    private static final Path ROOT = Copies.temporaryRoot("clusterflock-it-library-");
+    private static final Path APP_CLASSES = Copies.classesOf(LibraryApp.class, ROOT.resolve("classes"));
 
     private LibraryCopies() {}
 
@@ -42,7 +37,7 @@ final class LibraryCopies {
     static synchronized Path exampleJar(String name) {
         Path copy = ROOT.resolve(name + ".jar");
         if (!Files.exists(copy)) {
-            copy(examples().resolve(name).resolve("target").resolve(name + ".jar"), copy);
+            Copies.copy(examples().resolve(name).resolve("target").resolve(name + ".jar"), copy);
         }
         return copy;
     }
@@ -51,7 +46,7 @@ final class LibraryCopies {
     static synchronized Path pythonServer() {
         Path copy = ROOT.resolve("server.py");
         if (!Files.exists(copy)) {
-            copy(examples().resolve("python").resolve("server.py"), copy);
+            Copies.copy(examples().resolve("python").resolve("server.py"), copy);
         }
         return copy;
     }
@@ -65,53 +60,8 @@ final class LibraryCopies {
         return Path.of(examples);
     }
 
-    private static Path createRoot() {
-        try {
-            Path root = Files.createTempDirectory("clusterflock-it-library-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
-            return root;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    /** Copies LibraryApp and its nested classes into a class directory of their own. */
-    private static Path copyAppClasses() {
-        Path classes = ROOT.resolve("classes");
-        String pkg = LibraryApp.class.getPackageName().replace('.', '/');
-        Path source = testClasses().resolve(pkg);
-        try (Stream<Path> files = Files.list(source)) {
-            Files.createDirectories(classes.resolve(pkg));
-            files.filter(f -> f.getFileName().toString().startsWith(LibraryApp.class.getSimpleName() + ".")
-                            || f.getFileName().toString().startsWith(LibraryApp.class.getSimpleName() + "$"))
-                    .forEach(f -> copy(f, classes.resolve(pkg).resolve(f.getFileName().toString())));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return classes;
-    }
 
-    private static Path testClasses() {
-        try {
-            return Path.of(LibraryApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
-    }
 
-    private static Path copy(Path from, Path to) {
-        try {
-            return Files.copy(from, to);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from, e);
-        }
-    }
 
-    private static void delete(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // best effort, at exit
-        }
-    }
 }

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * What the reload tests run, copied from the build into a private directory (as {@link BuildCopies}
@@ -19,20 +17,20 @@ import java.util.stream.Stream;
  * test swaps between reloads: a worker script replaced atomically, as an operator replaces a jar.
  */
 final class ReloadBuilds {
-    private static final Path ROOT = createRoot();
+    private static final Path ROOT = Copies.temporaryRoot("clusterflock-it-reload-");
 
     private ReloadBuilds() {}
 
     /** A private copy of examples/hello/target/hello.jar. */
     static synchronized Path helloJar() {
         Path copy = ROOT.resolve("hello.jar");
-        return Files.exists(copy) ? copy : copy(example("hello/target/hello.jar"), copy);
+        return Files.exists(copy) ? copy : Copies.copy(example("hello/target/hello.jar"), copy);
     }
 
     /** A private copy of examples/python/server.py. */
     static synchronized Path pythonServer() {
         Path copy = ROOT.resolve("server.py");
-        return Files.exists(copy) ? copy : copy(example("python/server.py"), copy);
+        return Files.exists(copy) ? copy : Copies.copy(example("python/server.py"), copy);
     }
 
     /** The real python3 binary (not a pyenv shim), when there is one. */
@@ -91,29 +89,6 @@ final class ReloadBuilds {
         return path;
     }
 
-    private static Path createRoot() {
-        try {
-            Path root = Files.createTempDirectory("clusterflock-it-reload-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
-            return root;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static Path copy(Path from, Path to) {
-        try {
-            return Files.copy(from, to);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + from, e);
-        }
-    }
 
-    private static void delete(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // best effort, at exit
-        }
-    }
 }
