@@ -140,14 +140,7 @@ final class Libc {
 
     /** Invokes a handle made by {@link #withErrno} with {@code args}, capturing errno. */
     static Result call(MethodHandle function, Object... args) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            Object[] all = new Object[args.length + 1];
-            all[0] = state;
-            System.arraycopy(args, 0, all, 1, args.length);
-            int value = (int) invoke(function, all);
-            return new Result(value, (int) ERRNO.get(state, 0L));
-        }
+        return capture(function, value -> (int) value, args);
     }
 
     /**
@@ -155,13 +148,18 @@ final class Libc {
      * int because every buffer this package passes is far smaller than 2 GiB.
      */
     static Result callSize(MethodHandle function, Object... args) {
+        return capture(function, value -> (int) (long) value, args);
+    }
+
+    /** Invokes {@code function} with an errno capture segment in front of {@code args}. */
+    private static Result capture(MethodHandle function, java.util.function.ToIntFunction<Object> result, Object... args) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             Object[] all = new Object[args.length + 1];
             all[0] = state;
             System.arraycopy(args, 0, all, 1, args.length);
-            long value = (long) invoke(function, all);
-            return new Result((int) value, (int) ERRNO.get(state, 0L));
+            int value = result.applyAsInt(invoke(function, all));
+            return new Result(value, (int) ERRNO.get(state, 0L));
         }
     }
 
