@@ -1,5 +1,7 @@
 package io.clusterflock;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +40,7 @@ public final class ClusterOptions {
     private final long maxRss;
     private final Duration maxRssGrace;
     private final Duration maxAge;
+    private final Path aotCache;
     private final List<Consumer<ClusterEvent>> listeners;
     private final MessageHandler messageHandler;
 
@@ -65,6 +68,7 @@ public final class ClusterOptions {
         this.maxRss = b.maxRss;
         this.maxRssGrace = b.maxRssGrace;
         this.maxAge = b.maxAge;
+        this.aotCache = b.aotCache;
         this.listeners = List.copyOf(b.listeners);
         this.messageHandler = b.messageHandler;
     }
@@ -118,6 +122,11 @@ public final class ClusterOptions {
     public Duration maxRssGrace() { return maxRssGrace; }
     /** A worker older than this is replaced (zero: never). */
     public Duration maxAge() { return maxAge; }
+    /**
+     * The JDK's ahead-of-time cache for JVM workers (absolute), or null: workers map it and start
+     * sooner; while it is missing, one worker at a time records it (see {@link Builder#aotCache}).
+     */
+    public Path aotCache() { return aotCache; }
     /** What answers workers' messages; by default they are only logged. */
     public MessageHandler messageHandler() { return messageHandler; }
     /** The listeners added with {@link Builder#onEvent}. */
@@ -156,6 +165,7 @@ public final class ClusterOptions {
         private long maxRss;
         private Duration maxRssGrace = Duration.ofSeconds(2);
         private Duration maxAge = Duration.ZERO;
+        private Path aotCache;
         private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         private MessageHandler messageHandler = message -> { };
 
@@ -312,6 +322,22 @@ public final class ClusterOptions {
             return this;
         }
 
+        /**
+         * Default: none. An ahead-of-time cache file (JDK 25) for workers that are JVMs: each worker
+         * is started with {@code -XX:AOTCache=FILE}, so it maps the classes, linking and method
+         * profiles of a training run instead of loading and profiling them again, and starts and
+         * warms up sooner. While the file is missing, one worker at a time is the training run
+         * ({@code -XX:AOTCacheOutput}): its JVM writes the cache as it exits (a reload, a recycle
+         * or the shutdown), and the master moves it into place for the workers forked after. The
+         * option goes after {@code java} when the command starts with it, else into
+         * {@code JDK_JAVA_OPTIONS}. Delete the file to train again after changing the JDK or the
+         * class path: a JVM ignores a cache that does not match it.
+         */
+        public Builder aotCache(Path file) {
+            this.aotCache = file == null ? null : file.toAbsolutePath().normalize();
+            return this;
+        }
+
         /** Adds a listener for the cluster's events; called on the supervisor thread. */
         public Builder onEvent(Consumer<ClusterEvent> listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -330,7 +356,7 @@ public final class ClusterOptions {
         /**
          * Applies {@code -Dclusterflock.<option>=<value>} system properties over what is set so far
          * (workers, port, host, backlog, timeout, readyWhen, readyTimeout, respawnDelay,
-         * respawnDelayMax, title), so an operator can tune a library-mode program without a rebuild.
+         * respawnDelayMax, title, …, aotCache), so an operator can tune a library-mode program without a rebuild.
          *
          * @throws OptionException naming the property when a value or a name is wrong
          */
@@ -380,6 +406,10 @@ public final class ClusterOptions {
             check(maxRss >= 0, "maxRss", maxRss, "a size such as 512m, 0 for never");
             check(!maxRssGrace.isNegative(), "maxRssGrace", Durations.format(maxRssGrace), "a duration of 0 or more");
             check(!maxAge.isNegative(), "maxAge", Durations.format(maxAge), "a duration of 0 (never) or more");
+            if (aotCache != null) {
+                check(Files.isDirectory(aotCache.getParent()), "aotCache", aotCache, "a file in an existing directory");
+                check(!Files.isDirectory(aotCache), "aotCache", aotCache, "a file, not a directory");
+            }
             for (String name : environment.keySet()) {
                 check(!name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0, "env", name,
                         "NAME=VALUE with a name that has no '='");

@@ -30,7 +30,8 @@ final class SystemPropertyOptions {
             Map.entry("maxRequestsJitter", (b, v) -> b.maxRequestsJitter(integer("maxRequestsJitter", v))),
             Map.entry("maxRss", (b, v) -> b.maxRss(Sizes.parse("maxRss", v))),
             Map.entry("maxRssGrace", (b, v) -> b.maxRssGrace(Durations.parse("maxRssGrace", v))),
-            Map.entry("maxAge", (b, v) -> b.maxAge(Durations.parse("maxAge", v))));
+            Map.entry("maxAge", (b, v) -> b.maxAge(Durations.parse("maxAge", v))),
+            Map.entry("aotCache", (b, v) -> b.aotCache(java.nio.file.Path.of(v.strip()))));
 
     private SystemPropertyOptions() {}
 

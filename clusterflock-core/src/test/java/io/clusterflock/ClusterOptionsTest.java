@@ -3,9 +3,11 @@ package io.clusterflock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every refused value names the option, the value and what is allowed, in one line. */
 class ClusterOptionsTest {
@@ -26,6 +28,24 @@ class ClusterOptionsTest {
                 refusal(() -> ClusterOptions.builder().port(0).build()));
         assertEquals("respawnDelayMax: '50ms' is not allowed; use a duration no shorter than respawnDelay (100ms)",
                 refusal(() -> ClusterOptions.builder().command("app").port(0).respawnDelayMax(Duration.ofMillis(50)).build()));
+    }
+
+    @Test
+    void anAotCacheIsAFileInADirectoryThatExists(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-dir").resolve("app.aot");
+        assertEquals("aotCache: '" + missing + "' is not allowed; use a file in an existing directory",
+                refusal(() -> ClusterOptions.builder().command("app").port(0).aotCache(missing).build()));
+        assertEquals("aotCache: '" + dir + "' is not allowed; use a file, not a directory",
+                refusal(() -> ClusterOptions.builder().command("app").port(0).aotCache(dir).build()));
+
+        Properties properties = new Properties();
+        properties.setProperty("clusterflock.aotCache", dir.resolve("app.aot").toString());
+        ClusterOptions.Builder builder = ClusterOptions.builder().command("app").port(0);
+        SystemPropertyOptions.apply(builder, properties);
+        assertEquals(dir.resolve("app.aot"), builder.build().aotCache());
+        assertEquals(Path.of("app.aot").toAbsolutePath(),
+                ClusterOptions.builder().command("app").port(0).aotCache(Path.of("app.aot")).build().aotCache(),
+                "a relative file is taken from the master's working directory");
     }
 
     @Test

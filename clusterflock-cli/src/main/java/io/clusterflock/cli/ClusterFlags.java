@@ -5,6 +5,8 @@ import io.clusterflock.Durations;
 import io.clusterflock.OptionException;
 import io.clusterflock.ReadyWhen;
 import io.clusterflock.Sizes;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,8 @@ final class ClusterFlags {
             Map.entry("name", "--name"), Map.entry("prefixOutput", "--prefix-output"), Map.entry("silent", "--silent"),
             Map.entry("workerTimeout", "--worker-timeout"), Map.entry("maxRequests", "--max-requests"),
             Map.entry("maxRequestsJitter", "--max-requests-jitter"), Map.entry("maxRss", "--max-rss"),
-            Map.entry("maxRssGrace", "--max-rss-grace"), Map.entry("maxAge", "--max-age"));
+            Map.entry("maxRssGrace", "--max-rss-grace"), Map.entry("maxAge", "--max-age"),
+            Map.entry("aotCache", "--aot-cache"));
 
     @Option(names = {"-w", "--workers"}, paramLabel = "N",
             description = "Worker processes to keep running (default: available processors).")
@@ -98,6 +101,10 @@ final class ClusterFlags {
     @Option(names = "--max-age", paramLabel = "DURATION", description = "Replace a worker older than this (default: never).")
     String maxAge;
 
+    @Option(names = "--aot-cache", paramLabel = "FILE",
+            description = "JVM workers map this JDK 25 AOT cache and start sooner; while it is missing, one worker records it (default: none).")
+    String aotCache;
+
     /** Applies the given flags over {@code builder}'s defaults and builds; bad values become one line. */
     ClusterOptions build(ClusterOptions.Builder builder) {
         try {
@@ -168,6 +175,9 @@ final class ClusterFlags {
         if (maxAge != null) {
             b.maxAge(Durations.parse("maxAge", maxAge));
         }
+        if (aotCache != null) {
+            b.aotCache(path("aotCache", aotCache));
+        }
     }
 
     private static ReadyWhen parseReadyWhen(String text) {
@@ -175,6 +185,14 @@ final class ClusterFlags {
             return ReadyWhen.parse(text);
         } catch (OptionException e) {
             throw new OptionException("readyWhen", text, "started, listening or ready");
+        }
+    }
+
+    private static Path path(String option, String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new OptionException(option, text, "a file name");
         }
     }
 

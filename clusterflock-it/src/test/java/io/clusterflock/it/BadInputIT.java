@@ -45,6 +45,8 @@ class BadInputIT {
                 Arguments.of(List.of("-w", "1", "-p", "0", "--respawn-delay", "1s", "--respawn-delay-max", "500ms",
                         "--", "sleep", "30"), "--respawn-delay-max"),
                 Arguments.of(List.of("-w", "1", "-p", "0", "-e", "NO_EQUALS_SIGN", "--", "sleep", "30"), "--env"),
+                Arguments.of(List.of("-w", "1", "-p", "0", "--aot-cache", "/nonexistent/" + MISSING + "/app.aot",
+                        "--", "sleep", "30"), "--aot-cache"),
                 Arguments.of(List.of("-w", "1", "-p", "0", "--no-such-option", "--", "sleep", "30"), "--no-such-option"));
     }
 

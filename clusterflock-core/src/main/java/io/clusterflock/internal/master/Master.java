@@ -55,6 +55,7 @@ public final class Master {
     public static Master start(ClusterOptions options) {
         requireSupported();
         Path command = resolve(options.command().getFirst());
+        AotCache aotCache = AotCache.of(options.aotCache(), command, options.command().subList(1, options.command().size()));
         long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -71,7 +72,7 @@ public final class Master {
             }
             WorkerOutput output = acquire(resources, WorkerOutput.of(options));
             WorkerLauncher launcher = new WorkerLauncher(options, command, socket.fd(),
-                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output);
+                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache);
             Consumer<ClusterEvent> events = fanOut(options, ipc);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
             if (options.maxRss() > 0) {

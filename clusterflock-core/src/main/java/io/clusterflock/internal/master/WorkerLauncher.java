@@ -34,9 +34,12 @@ final class WorkerLauncher implements ProcessPort {
     private final Path notifySocket;
     private final Consumer<Input> sink;
     private final WorkerOutput output;
+    /** Null without --aot-cache. */
+    private final AotCache aotCache;
 
     WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, IpcServer ipc,
-                   Path notifySocket, Consumer<Input> sink, WorkerOutput output) {
+                   Path notifySocket, Consumer<Input> sink, WorkerOutput output, AotCache aotCache) {
+        this.aotCache = aotCache;
         this.ipc = ipc;
         this.output = output;
         this.notifySocket = notifySocket;
@@ -72,6 +75,10 @@ final class WorkerLauncher implements ProcessPort {
         env.put("NOTIFY_SOCKET", notifySocket.toString());
         String title = Titles.worker(id, options.title());
         List<String> args = options.command().subList(1, options.command().size());
+        List<String> jvmOptions = aotCache == null ? List.of() : aotCache.optionsFor("worker " + id);
+        if (!jvmOptions.isEmpty()) {
+            args = withJvmOptions(jvmOptions, args, env);
+        }
         try (WorkerOutput.Streams streams = output.open(id)) {
             Map<Integer, Integer> fds = new HashMap<>(streams.fds());
             fds.put(0, socketFd);
@@ -80,12 +87,33 @@ final class WorkerLauncher implements ProcessPort {
                     trampoline.argv(title, command, args), env, fds, processGroup));
             streams.spawned(pid);
             ipc.bind(token, pid);
+            if (aotCache != null) {
+                aotCache.spawned(jvmOptions, pid);
+            }
             reapLater(pid, token);
             return pid;
         } catch (NativeException e) {
+            if (aotCache != null) {
+                aotCache.spawnFailed(jvmOptions);
+            }
             ipc.forget(token, -1);
             throw new SpawnException(e.getMessage());
         }
+    }
+
+    /**
+     * JVM options for one worker: right after {@code java} when the command is the java launcher,
+     * else in {@code JDK_JAVA_OPTIONS}, which every java launcher the command starts reads.
+     */
+    private List<String> withJvmOptions(List<String> jvmOptions, List<String> args, Map<String, String> env) {
+        if (AotCache.isJava(command)) {
+            List<String> all = new java.util.ArrayList<>(jvmOptions);
+            all.addAll(args);
+            return all;
+        }
+        String own = String.join(" ", jvmOptions);
+        env.merge("JDK_JAVA_OPTIONS", own, (before, added) -> before.isBlank() ? added : before + " " + added);
+        return args;
     }
 
     /** Often enough that a missed beat or two never looks like a hang: a quarter of the worker timeout, at most 1 s. */
@@ -101,6 +129,9 @@ final class WorkerLauncher implements ProcessPort {
     private void reapLater(long pid, String token) {
         Thread.ofPlatform().daemon().name("clusterflock-reaper-" + pid).stackSize(256 * 1024).start(() -> {
             var status = Processes.waitFor(pid);
+            if (aotCache != null) {
+                aotCache.exited(pid, status); // before the exit is known: a worker forked for it finds the cache
+            }
             ipc.forget(token, pid);
             sink.accept(new Input.Exited(pid, status));
         });
