@@ -44,12 +44,15 @@ final class MemorySampler implements AutoCloseable {
     /** Resident memory of {@code pid} in bytes, if it is still there. */
     static OptionalLong rss(long pid) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")) * 1024);
-                }
+            // "...\nVmRSS:\t   12345 kB\n...": found and parsed without a regex, as it runs 4×/s per worker
+            String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+            int at = status.indexOf("\nVmRSS:");
+            if (at >= 0) {
+                int start = at + "\nVmRSS:".length();
+                int end = status.indexOf(" kB", start);
+                return OptionalLong.of(Long.parseLong(status.substring(start, end).strip()) * 1024);
             }
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | RuntimeException e) {
             // gone, or a kernel thread
         }
         return OptionalLong.empty();
