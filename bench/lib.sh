@@ -144,6 +144,20 @@ start_demo() {
   bg_start "$log" "$CLUSTERFLOCK" demo -w "$workers" -p "$port" --host 127.0.0.1 "$@"
   wait_log "$log" ' ready$' "$workers" 120; wait_http "$port"
 }
+# start_demo_aot PORT WORKERS LOG: the demo with --aot-cache $AOT_CACHE (default $OUT/demo.aot);
+# when the file is missing, one worker trains it first under a short load (the master installs it
+# as that worker exits).
+start_demo_aot() {
+  local cache=${AOT_CACHE:-$OUT/demo.aot}
+  if [ ! -s "$cache" ]; then
+    start_demo "$1" 1 "$3.train" -t 120s --aot-cache "$cache"
+    wrk_run "$3.train.txt" -t1 -c10 -d3s "http://127.0.0.1:$1/"
+    curl -s -o /dev/null "http://127.0.0.1:$1/sleep?ms=1"
+    bg_stop "$BG"
+    [ -s "$cache" ] || { echo "bench: the training run wrote no $cache" >&2; return 1; }
+  fi
+  start_demo "$1" "$2" "$3" --aot-cache "$cache"
+}
 # start_single PORT LOG [reuse-port]: one JVM, the same handler on the same Jetty, all cores
 # (bench/baseline).
 start_single() {

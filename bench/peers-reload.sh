@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reload under load against the peers: clusterflock (the demo's Jetty workers, SIGUSR2 to the
-# master), recluster (SIGUSR2, as its README does it) and PM2 cluster mode (`pm2 reload`), the same
+# master; also with --aot-cache, trained once before its runs), recluster (SIGUSR2, as its README does it) and PM2 cluster mode (`pm2 reload`), the same
 # load as bench/reload.sh: a steady run, then a run during which the cluster reloads RELOADS times,
 # one every INTERVAL seconds (`pm2 reload` returns once it is done, so its reloads can be further
 # apart). The run with reloads lasts until the last reload has had INTERVAL seconds to finish, and at
@@ -9,22 +9,26 @@
 # a few seconds each).
 #
 #   bench/peers-reload.sh [--duration S] [--reloads N] [--interval S] [--workers N] [--only KINDS]
+#                         [--slow no|yes|no,yes] [--name NAME]
+# --name writes bench/results/NAME.{md,targets} instead (bench/reload-pace.sh).
 source "$(dirname "$0")/lib.sh"
-DURATION=20 RELOADS=10 INTERVAL=2.5 WORKERS=$NCPU THREADS=2 CONNS=50 ONLY=""
+DURATION=20 RELOADS=10 INTERVAL=2.5 WORKERS=$NCPU THREADS=2 CONNS=50 ONLY="" SLOW="no yes" NAME=peers-reload
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --reloads) RELOADS=$2; shift 2 ;;
     --interval) INTERVAL=$2; shift 2 ;;
     --workers) WORKERS=$2; shift 2 ;;
-    --only) ONLY=$2; shift 2 ;; # comma-separated: demo,recluster,pm2 (a partial run, for testing)
-    *) echo "usage: bench/peers-reload.sh [--duration S] [--reloads N] [--interval S] [--workers N] [--only KINDS]" >&2; exit 2 ;;
+    --only) ONLY=$2; shift 2 ;; # comma-separated: demo,demo_aot,recluster,pm2 (a partial run, for testing)
+    --slow) SLOW=${2//,/ }; shift 2 ;;
+    --name) NAME=$2; shift 2 ;;
+    *) echo "usage: bench/peers-reload.sh [--duration S] [--reloads N] [--interval S] [--workers N] [--only KINDS] [--slow no|yes|no,yes] [--name NAME]" >&2; exit 2 ;;
   esac
 done
 need wrk; need curl; need_node; build
 use_cleanup
 
-OUT="$RESULTS/peers-reload"
+OUT="$RESULTS/$NAME"
 rm -rf "$OUT"; mkdir -p "$OUT"
 SLOW_LUA="$OUT/slow.lua"
 cat > "$SLOW_LUA" <<'LUA'
@@ -72,17 +76,18 @@ scenario() {
   ROWS="$ROWS| $label | $slow | $RELOADS in ${elapsed} s | $(wrk_requests "$f") | $failed ($(wrk_errors "$f") socket errors, $(wrk_non2xx "$f") non-2xx) | $steady | $during | $ratio_v | $(wrk_p99 "$s") | $(wrk_p99 "$f") |
 "
   if [ -n "$ours" ]; then
-    TARGETS="$TARGETS| 0 failed requests over $RELOADS reloads, $label, slow requests: $slow | $failed | $([ "$failed" = 0 ] && echo met || echo '**missed**') |
+    TARGETS="$TARGETS| 0 failed requests over $RELOADS reloads (one every $INTERVAL s), $label, slow requests: $slow | $failed | $([ "$failed" = 0 ] && echo met || echo '**missed**') |
 "
-    [ "$slow" = yes ] || TARGETS="$TARGETS| keep-alive req/s during reloads ≥ 0.8 × steady, $label | $during / $steady = $ratio_v | $(awk -v r="$ratio_v" 'BEGIN { print (r != "n/a" && r >= 0.8) ? "met" : "**missed**" }') |
+    [ "$slow" = yes ] || TARGETS="$TARGETS| keep-alive req/s during reloads ≥ 0.8 × steady, one every $INTERVAL s, $label | $during / $steady = $ratio_v | $(awk -v r="$ratio_v" 'BEGIN { print (r != "n/a" && r >= 0.8) ? "met" : "**missed**" }') |
 "
   fi
-  { echo "#### reloads: $label, slow requests: $slow"; echo; echo '```'; cat "$f"; echo '```'; echo; } >> "$RESULTS/peers-reload-raw.md"
+  { echo "#### reloads: $label, one every $INTERVAL s, slow requests: $slow"; echo; echo '```'; cat "$f"; echo '```'; echo; } >> "$RESULTS/$NAME-raw.md"
 }
 
-: > "$RESULTS/peers-reload-raw.md"
-for slow in no yes; do
+: > "$RESULTS/$NAME-raw.md"
+for slow in $SLOW; do
   scenario "clusterflock (demo workers, SIGUSR2)" demo "$slow" ours
+  scenario "clusterflock with \`--aot-cache\` (demo workers, SIGUSR2)" demo_aot "$slow" ours
   scenario "recluster (SIGUSR2)" recluster "$slow"
   scenario "PM2 cluster mode (\`pm2 reload\`)" pm2 "$slow"
 done
@@ -94,10 +99,18 @@ done
   echo
   echo "$WORKERS workers each; wrk ${THREADS} threads, ${CONNS} connections, keep-alive; a ${DURATION} s steady run after a 5 s"
   echo "warm-up, then the run with reloads (one every ${INTERVAL} s). \"Slow\": 1 request in 20 is \`GET /sleep?ms=500\`."
-  echo "Every contender drains: clusterflock's workers by themselves; the Node app (bench/peers/app.js) on"
-  echo "SIGINT/SIGTERM or recluster's disconnect message answers with \`Connection: close\` and closes connections"
-  echo "idle for a second; old workers may drain for up to 10 s (clusterflock --timeout, recluster timeout, PM2"
-  echo "kill_timeout)."
-} > "$RESULTS/peers-reload.md"
-printf '%s' "$TARGETS" > "$RESULTS/peers-reload.targets"
-cat "$RESULTS/peers-reload.md"; echo; cat "$RESULTS/peers-reload.targets"
+  case ",$ONLY," in
+    ,,|*,recluster,*|*,pm2,*)
+      echo "Every contender drains: clusterflock's workers by themselves; the Node app (bench/peers/app.js) on"
+      echo "SIGINT/SIGTERM or recluster's disconnect message answers with \`Connection: close\` and closes connections"
+      echo "idle for a second; old workers may drain for up to 10 s (clusterflock --timeout, recluster timeout, PM2"
+      echo "kill_timeout)." ;;
+  esac
+  case ",$ONLY," in
+    ,,|*,demo_aot,*)
+      echo "\`--aot-cache\`: the demo with \`--aot-cache FILE\`, FILE trained by one worker under a 3 s load just"
+      echo "before (bench/lib.sh start_demo_aot); every worker of the measured runs maps it." ;;
+  esac
+} > "$RESULTS/$NAME.md"
+printf '%s' "$TARGETS" > "$RESULTS/$NAME.targets"
+cat "$RESULTS/$NAME.md"; echo; cat "$RESULTS/$NAME.targets"

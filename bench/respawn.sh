@@ -4,9 +4,9 @@
 # master keeps the socket open) and is answered by the replacement: the time from the kill to that
 # answer is the time to a replacement accepting, as a client sees it. Before each kill the worker
 # has been up more than 10 s, so that its death is re-forked at once (no crash-loop backoff).
-# Variants: the JDK's default CDS archive; a JDK 25 AOT cache (-XX:AOTCacheOutput in a training
-# run, then -XX:AOTCache); a dynamic CDS archive (-XX:ArchiveClassesAtExit, then
-# -XX:SharedArchiveFile). The JVM options reach only the workers: `-e JDK_JAVA_OPTIONS=...`.
+# Variants: the JDK's default CDS archive; clusterflock's --aot-cache (a JDK 25 AOT cache that the
+# first worker trains and later workers map); a dynamic CDS archive (-XX:ArchiveClassesAtExit,
+# then -XX:SharedArchiveFile, given to the workers only with `-e JDK_JAVA_OPTIONS=...`).
 # Writes bench/results/respawn.{md,targets}; about 6 minutes with the defaults.
 #
 #   bench/respawn.sh [--kills N] [--variants default,aot,cds]
@@ -43,13 +43,13 @@ stats() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "n/a|n/a|n/a"; ex
 train() {
   local kind=$1 file=$2 opt
   case "$kind" in
-    aot) opt="-XX:AOTCacheOutput=$file" ;;
-    cds) opt="-XX:ArchiveClassesAtExit=$file" ;;
+    aot) opt=(--aot-cache "$file") ;;
+    cds) opt=(-e "JDK_JAVA_OPTIONS=-XX:ArchiveClassesAtExit=$file") ;;
   esac
   rm -f "$file"
   PORT=$((PORT + 1))
-  echo "bench: training run for $kind ($opt)" >&2
-  start_demo "$PORT" 1 "$OUT/train-$kind.log" -t 120s -e "JDK_JAVA_OPTIONS=$opt"
+  echo "bench: training run for $kind (${opt[*]})" >&2
+  start_demo "$PORT" 1 "$OUT/train-$kind.log" -t 120s "${opt[@]}"
   wrk_run "$OUT/train-$kind.txt" -t1 -c10 -d3s "http://127.0.0.1:$PORT/"
   curl -s -o /dev/null "http://127.0.0.1:$PORT/sleep?ms=1"
   bg_stop "$BG"
@@ -106,7 +106,7 @@ variant() {
 for v in ${VARIANTS//,/ }; do
   case "$v" in
     default) variant default "JDK default CDS archive" ;;
-    aot) train aot "$OUT/demo.aot" && variant aot "AOT cache (-XX:AOTCache, JDK 25)" -e "JDK_JAVA_OPTIONS=-XX:AOTCache=$OUT/demo.aot" ;;
+    aot) train aot "$OUT/demo.aot" && variant aot "\`--aot-cache\` (JDK 25 AOT cache)" --aot-cache "$OUT/demo.aot" ;;
     cds) train cds "$OUT/demo.jsa" && variant cds "dynamic CDS archive (-XX:SharedArchiveFile)" -e "JDK_JAVA_OPTIONS=-XX:SharedArchiveFile=$OUT/demo.jsa" ;;
     *) echo "bench: unknown variant $v" >&2; exit 2 ;;
   esac
@@ -121,8 +121,9 @@ done
   echo "\"Ready\" is the worker reporting its Jetty server started on the inherited socket. Archives:"
   echo "$(ls -l "$OUT"/demo.aot "$OUT"/demo.jsa 2>/dev/null | awk '{ printf "%s%s %.0f MiB", (NR > 1 ? ", " : ""), $NF, $5/1048576 }' | sed "s|$OUT/||g");"
   echo "each training run is one worker under a short wrk load, stopped gracefully (the JVM writes the archive"
-  echo "as it exits). Workers get the option with \`clusterflock run|demo -e JDK_JAVA_OPTIONS=-XX:AOTCache=FILE\`"
-  echo "(only the workers see it; the master is not restarted)."
+  echo "as it exits): for the AOT cache, \`clusterflock demo --aot-cache FILE\` while FILE is missing (the"
+  echo "worker records it and the master installs it), then the same command again maps it; the CDS archive"
+  echo "reaches the workers only, with \`-e JDK_JAVA_OPTIONS=-XX:ArchiveClassesAtExit=FILE\`, then \`…SharedArchiveFile\`."
   if grep -q 'Mismatched values for property jdk.module.enable.native.access' "$OUT/cds.log" 2>/dev/null; then
     echo
     echo "The dynamic CDS archive's [error] lines do not mean it went unused: \`-Xlog:cds\` shows its regions"
