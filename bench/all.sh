@@ -2,7 +2,7 @@
 # Every benchmark, one after the other, then docs/BENCHMARKS.md (tables, targets, raw wrk output)
 # and docs/benchmarks.png (gnuplot). Installs what is missing (wrk, nginx, gnuplot with apt; PM2 and
 # recluster with npm under bench/peers). Loopback only; each part is bounded to 10 minutes; about
-# 40 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
+# 45 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
 #
 #   bench/all.sh            the real run
 #   bench/all.sh --quick    a smoke run of every part (seconds of load each; numbers meaningless)
@@ -10,13 +10,13 @@
 #                           of an earlier run, marked as such
 #   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
 source "$(dirname "$0")/lib.sh"
-QUICK="" PARTS="throughput overhead fairness respawn peers-reload reload-pace"
+QUICK="" PARTS="throughput keepalive-rounds overhead fairness respawn peers-reload reload-pace"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; shift ;;
     --parts) PARTS=${2//,/ }; shift 2 ;;
     --doc-only) PARTS=""; shift ;;
-    *) echo "usage: bench/all.sh [--quick] [--parts throughput,overhead,fairness,respawn,peers-reload,reload-pace] [--doc-only]" >&2; exit 2 ;;
+    *) echo "usage: bench/all.sh [--quick] [--parts throughput,keepalive-rounds,overhead,fairness,respawn,peers-reload,reload-pace] [--doc-only]" >&2; exit 2 ;;
   esac
 done
 need wrk; need curl; need gnuplot gnuplot-nox; need_nginx; need_node; build
@@ -28,6 +28,7 @@ args() { # the arguments of a part
   if [ -z "$QUICK" ]; then return; fi
   case "$1" in
     throughput) echo "--duration 2 --warm 1" ;;
+    keepalive-rounds) echo "--duration 2 --warm 1 --rounds 2" ;;
     overhead) echo "--duration 3" ;;
     fairness) echo "--duration 2" ;;
     respawn) echo "--kills 2" ;;
@@ -38,7 +39,7 @@ args() { # the arguments of a part
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 declare -A STATUS SECS
-for part in throughput overhead fairness respawn peers-reload reload-pace; do
+for part in throughput keepalive-rounds overhead fairness respawn peers-reload reload-pace; do
   case " $PARTS " in
     *" $part "*) rm -f "$RESULTS/$part.md" "$RESULTS/$part.targets" "$RESULTS/$part-raw.md" ;;
     *) if [ -s "$RESULTS/$part.md" ]; then
@@ -98,7 +99,7 @@ targets() {
   echo "| target | measured | |"
   echo "|---|---|---|"
   local part any=""
-  for part in throughput peers-reload reload-pace respawn overhead fairness; do
+  for part in keepalive-rounds throughput peers-reload reload-pace respawn overhead fairness; do
     [ -s "$RESULTS/$part.targets" ] && { cat "$RESULTS/$part.targets"; any=1; }
   done
   [ -n "$any" ] || echo "| (no part ran) | | |"
@@ -118,7 +119,7 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   [ -z "$PARTS" ] || echo "- load average before the run $LOAD_BEFORE, after $LOAD_AFTER."
   echo "- Everything on 127.0.0.1, the load generator (wrk) on the same cores as the servers: no number here"
   echo "  is a server alone."
-  echo "- Parts: $(for p in throughput overhead fairness respawn peers-reload reload-pace; do printf '%s %s%s; ' "$p" "${STATUS[$p]}" "${SECS[$p]:+ in ${SECS[$p]} s}"; done | sed 's/; $/./')"
+  echo "- Parts: $(for p in throughput keepalive-rounds overhead fairness respawn peers-reload reload-pace; do printf '%s %s%s; ' "$p" "${STATUS[$p]}" "${SECS[$p]:+ in ${SECS[$p]} s}"; done | sed 's/; $/./')"
   echo
   echo "## Targets"
   echo
@@ -148,6 +149,15 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "processes cost or gain against one process using every core, not a difference between servers."
   echo
   section throughput
+  echo
+  echo "### Keep-alive in alternating rounds: the targets"
+  echo
+  echo "One run of each contender, as in the tables above, varies by about 10 % on this shared machine from one"
+  echo "minute to the next. The keep-alive targets therefore compare medians of rounds in which one JVM,"
+  echo "clusterflock library mode, Node's cluster module and PM2 are each started afresh, warmed up and"
+  echo "measured, one after the other (bench/keepalive-rounds.sh):"
+  echo
+  section keepalive-rounds
   echo
   echo "<!-- analysis -->"
   echo
@@ -199,9 +209,9 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "## How to run it"
   echo
   echo '```sh'
-  echo "bench/all.sh                 # everything, about 40 minutes; writes this file and docs/benchmarks.png"
+  echo "bench/all.sh                 # everything, about 45 minutes; writes this file and docs/benchmarks.png"
   echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
-  echo "bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
+  echo "bench/keepalive-rounds.sh; bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
   echo '```'
   echo
   echo "Ports 5200–5299 on 127.0.0.1; every script stops what it started, also when interrupted. wrk alone"

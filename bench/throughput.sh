@@ -4,14 +4,14 @@
 # one JVM serving the same handler on the same Jetty with all cores (bench/baseline), N copies of
 # that JVM sharing the port with SO_REUSEPORT (the alternative to one shared queue), Node's cluster
 # module, PM2 cluster mode, and nginx `return 200` as the machine's ceiling. wrk on 127.0.0.1.
-# Writes bench/results/throughput.{md,tsv,dat,targets}; about 8 minutes with the defaults.
+# Writes bench/results/throughput.{md,tsv,dat}; about 7 minutes with the defaults.
 #
-# The target ratio (library mode, N workers, against one JVM, keep-alive) is the ratio of the medians
-# of ROUNDS alternating runs of the two: on a shared 2-core machine one run of either varies by 10 %.
+# One run of each: the keep-alive targets are measured over alternating rounds by
+# bench/keepalive-rounds.sh, as one run on a shared 2-core machine varies by 10 %.
 #
-#   bench/throughput.sh [--duration S] [--warm S] [--workers N] [--threads T] [--connections C] [--only KEYS] [--rounds R]
+#   bench/throughput.sh [--duration S] [--warm S] [--workers N] [--threads T] [--connections C] [--only KEYS]
 source "$(dirname "$0")/lib.sh"
-DURATION=10 WARM=8 WORKERS=$NCPU THREADS=2 CONNS=50 ONLY="" ROUNDS=3
+DURATION=10 WARM=8 WORKERS=$NCPU THREADS=2 CONNS=50 ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -20,8 +20,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=$2; shift 2 ;;
     --connections) CONNS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;; # comma-separated keys, e.g. single,library-n (a partial run, for testing)
-    --rounds) ROUNDS=$2; shift 2 ;; # keep-alive runs of one JVM and library mode, alternating, for the target
-    *) echo "usage: bench/throughput.sh [--duration S] [--warm S] [--workers N] [--threads T] [--connections C] [--only KEYS] [--rounds R]" >&2; exit 2 ;;
+    *) echo "usage: bench/throughput.sh [--duration S] [--warm S] [--workers N] [--threads T] [--connections C] [--only KEYS]" >&2; exit 2 ;;
   esac
 done
 need wrk; need curl; need_nginx; need_node; build
@@ -72,31 +71,6 @@ contender pm2-1 "PM2 cluster mode" "PM2" 1 pm2
 contender nginx-1 "nginx \`return 200\` (ceiling)" "nginx" 1 nginx
 contender python-n "clusterflock command mode (examples/python, stdlib http.server)" "clusterflock command, Python" "$N" python
 
-# More keep-alive rounds of one JVM and of library mode with N workers, alternating, for the target.
-ROUNDS_TSV="$RESULTS/throughput-rounds.tsv"
-printf 'key\tround\trps\n' > "$ROUNDS_TSV"
-for key in single library-n; do
-  [ ! -f "$OUT/$key-ka.txt" ] || printf '%s\t1\t%s\n' "$key" "$(rps_int "$OUT/$key-ka.txt")" >> "$ROUNDS_TSV"
-done
-for r in $(seq 2 "$ROUNDS"); do
-  for key in single library-n; do
-    [ -z "$ONLY" ] || case ",$ONLY," in *",$key,"*) ;; *) continue ;; esac
-    PORT=$((PORT + 1)); url="http://127.0.0.1:$PORT/"
-    echo "bench: keep-alive round $r, $key" >&2
-    case "$key" in
-      single) start_single "$PORT" "$OUT/$key-r$r.log" ;;
-      library-n) start_library "$PORT" "$N" "$OUT/$key-r$r.log" ;;
-    esac
-    wrk_run "$OUT/$key-r$r-warm.txt" -t"$THREADS" -c"$CONNS" -d"${WARM}s" "$url"
-    wrk_run "$OUT/$key-r$r-ka.txt" -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$url"
-    stop_contender "${key%-n}"
-    printf '%s\t%s\t%s\n' "$key" "$r" "$(rps_int "$OUT/$key-r$r-ka.txt")" >> "$ROUNDS_TSV"
-  done
-done
-# rounds KEY: "a / b / c" ; median KEY: their median
-rounds() { awk -F'\t' -v k="$1" 'NR>1 && $1==k {printf "%s%s", (n++ ? " / " : ""), $3} END {print ""}' "$ROUNDS_TSV"; }
-median() { awk -F'\t' -v k="$1" 'NR>1 && $1==k {print $3}' "$ROUNDS_TSV" | sort -n | awk '{v[NR]=$1} END {if (!NR) exit; print (NR%2 ? v[(NR+1)/2] : int((v[NR/2]+v[NR/2+1])/2))}'; }
-
 # field KEY MODE COLUMN
 field() { awk -F'\t' -v k="$1" -v m="$2" -v c="$3" 'NR==1 {for (i=1;i<=NF;i++) col[$i]=i; next} $1==k && $4==m {print $col[c]}' "$TSV"; }
 
@@ -122,9 +96,7 @@ table() { # MODE TITLE
   echo "wrk ${THREADS} threads, ${CONNS} connections, ${DURATION} s per run after a ${WARM} s warm-up (and 2 s more"
   echo "before the connection-per-request run), all on 127.0.0.1; wrk shares the $NCPU cores with the server."
   echo "N = $N workers. Every JVM runs with the JDK's defaults (G1, default heap), as \`java -jar hello.jar\` does."
-  echo
-  echo "Keep-alive, $ROUNDS alternating rounds (the first is the run in the table): one JVM $(rounds single) req/s"
-  echo "(median $(median single)); clusterflock library mode, $N workers, $(rounds library-n) req/s (median $(median library-n))."
+
   if [ "$(field python-n close failed)" != "" ] && [ "$(field python-n close failed)" != 0 ]; then
     echo
     echo "examples/python's failed connection-per-request runs are wrk's read errors: the example closes the"
@@ -138,12 +110,8 @@ awk -F'\t' 'NR>1 { lbl = $9; if ($1 != "single") lbl = lbl ", " $3 (($3 == 1) ? 
     if ($4=="ka") ka[$1]=$5; else cl[$1]=$5; name[$1]=lbl; if (!($1 in seen)) { seen[$1]=1; order[++n]=$1 } }
     END { for (i=1;i<=n;i++) printf "\"%s\" %s %s\n", name[order[i]], ka[order[i]], cl[order[i]] }' "$TSV" > "$RESULTS/throughput.dat"
 
-lib=$(median library-n); single=$(median single); node=$(field node-n ka rps); pm2v=$(field pm2-n ka rps)
-met() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "n/a" ? "not measured" : a >= b ? "met" : "**missed**") }'; }
-{
-  echo "| keep-alive req/s, $N workers (library mode) ≥ 0.97 × one JVM with all cores (medians of $ROUNDS alternating runs) | $lib / $single = $(ratio "$lib" "$single") | $(met "$(ratio "$lib" "$single")" 0.97) |"
-  echo "| … and ahead of Node cluster ($node) and PM2 ($pm2v) | × $(ratio "$lib" "$node"), × $(ratio "$lib" "$pm2v") | $(if [ -z "$lib" ] || [ -z "$node" ] || [ -z "$pm2v" ]; then echo "not measured"; elif [ "$lib" -gt "$node" ] && [ "$lib" -gt "$pm2v" ]; then echo met; else echo '**missed**'; fi) |"
-} > "$RESULTS/throughput.targets"
+# The targets: bench/keepalive-rounds.sh (medians of alternating rounds).
+rm -f "$RESULTS/throughput.targets" "$RESULTS/throughput-rounds.tsv"
 
 {
   for f in "$OUT"/*-ka.txt "$OUT"/*-close.txt; do
@@ -151,4 +119,4 @@ met() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "n/a" ? "not measured" : a 
   done
 } > "$RESULTS/throughput-raw.md"
 
-cat "$RESULTS/throughput.md"; echo; cat "$RESULTS/throughput.targets"
+cat "$RESULTS/throughput.md"
