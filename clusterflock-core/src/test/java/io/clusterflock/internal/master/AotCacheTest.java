@@ -38,9 +38,7 @@ class AotCacheTest {
     void theTrainingRunsFileIsMovedIntoPlaceWhenItExitsAndLaterWorkersMapIt() throws IOException {
         Path file = dir.resolve("app.aot");
         AotCache cache = new AotCache(file);
-        List<String> training = cache.optionsFor("worker 0");
-        cache.spawned(training, 100);
-        Files.write(trainingFile(training), new byte[] {1, 2, 3}); // what the JVM writes as it exits
+        List<String> training = train(cache, new byte[] {1, 2, 3}); // what the JVM writes as it exits
 
         cache.exited(100, ExitStatus.exited(0));
 
@@ -53,9 +51,7 @@ class AotCacheTest {
     void aTrainingRunKilledBeforeItsCacheWasWrittenLeavesNothingAndTheNextWorkerTrains() throws IOException {
         Path file = dir.resolve("app.aot");
         AotCache cache = new AotCache(file);
-        List<String> training = cache.optionsFor("worker 0");
-        cache.spawned(training, 100);
-        Files.write(trainingFile(training), new byte[] {1}); // half-written when SIGKILL came
+        List<String> training = train(cache, new byte[] {1}); // half-written when SIGKILL came
 
         cache.exited(100, ExitStatus.killed(9));
 
@@ -67,9 +63,9 @@ class AotCacheTest {
     }
 
     @Test
-    void aTrainingRunThatExitsWithoutWritingAnythingIsRetried() {
+    void aTrainingRunThatExitsWithoutWritingAnythingIsRetried() throws IOException {
         AotCache cache = new AotCache(dir.resolve("app.aot"));
-        cache.spawned(cache.optionsFor("worker 0"), 100);
+        train(cache, new byte[0]);
 
         cache.exited(100, ExitStatus.exited(1));
 
@@ -88,9 +84,7 @@ class AotCacheTest {
     void otherWorkersExitingChangeNothing() throws IOException {
         Path file = dir.resolve("app.aot");
         AotCache cache = new AotCache(file);
-        List<String> training = cache.optionsFor("worker 0");
-        cache.spawned(training, 100);
-        Files.write(trainingFile(training), new byte[] {1});
+        train(cache, new byte[] {1});
 
         cache.exited(101, ExitStatus.exited(0));
 
@@ -145,6 +139,16 @@ class AotCacheTest {
         assertEquals(List.of("a.jar", "b.jar"), AotCache.classPath(List.of("--class-path=a.jar:b.jar", "App")));
         assertEquals(List.of(), AotCache.classPath(List.of("-jar", "app.jar", "-cp", "x")), "the program's own arguments");
         assertEquals(List.of(), AotCache.classPath(List.of("App", "-cp", "x")), "the program's own arguments");
+    }
+
+    /** Worker 0 (pid 100) becomes the training run; its JVM has written {@code written} so far. */
+    private static List<String> train(AotCache cache, byte[] written) throws IOException {
+        List<String> training = cache.optionsFor("worker 0");
+        cache.spawned(training, 100);
+        if (written.length > 0) {
+            Files.write(trainingFile(training), written);
+        }
+        return training;
     }
 
     private Path fakeJdk(String name, String version) throws IOException {
