@@ -98,7 +98,7 @@ done
   printf '%s' "$ROWS"
   echo
   echo "$WORKERS workers each; wrk ${THREADS} threads, ${CONNS} connections, keep-alive; a ${DURATION} s steady run after a 5 s"
-  echo "warm-up, then the run with reloads (one every ${INTERVAL} s). \"Slow\": 1 request in 20 is \`GET /sleep?ms=500\`."
+  echo "warm-up, then the run with reloads (one every ${INTERVAL} s).$(case " $SLOW " in *" yes "*) echo " \"Slow\": 1 request in 20 is \`GET /sleep?ms=500\`." ;; esac)"
   case ",$ONLY," in
     ,,|*,recluster,*|*,pm2,*)
       echo "Every contender drains: clusterflock's workers by themselves; the Node app (bench/peers/app.js) on"
@@ -108,6 +108,7 @@ done
   esac
   case ",$ONLY," in
     ,,|*,demo_aot,*)
+      echo
       echo "\`--aot-cache\`: the demo with \`--aot-cache FILE\`, FILE trained by one worker under a 3 s load just"
       echo "before (bench/lib.sh start_demo_aot); every worker of the measured runs maps it." ;;
   esac

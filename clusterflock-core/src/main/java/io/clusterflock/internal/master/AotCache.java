@@ -68,7 +68,27 @@ final class AotCache {
                 }
             }
         }
-        return new AotCache(file);
+        AotCache cache = new AotCache(file);
+        cache.removeLeftovers();
+        return cache;
+    }
+
+    /**
+     * Removes what the training runs of masters no longer running left next to FILE (a master
+     * killed while its worker trained): {@code FILE.<master pid>-<n>.training[.config]}.
+     */
+    void removeLeftovers() {
+        Pattern leftover = Pattern.compile(Pattern.quote(file.getFileName().toString()) + "\\.(\\d+)-\\d+\\.training(\\.config)?");
+        try (var siblings = Files.list(file.getParent())) {
+            siblings.forEach(sibling -> {
+                Matcher m = leftover.matcher(sibling.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                    deleteQuietly(sibling);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // nothing to clean, or not ours to clean: leftovers do no harm
+        }
     }
 
     /** The entries of a java command line's -cp, -classpath or --class-path (before the main class). */

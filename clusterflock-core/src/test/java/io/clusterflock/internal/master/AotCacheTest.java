@@ -141,6 +141,25 @@ class AotCacheTest {
         assertEquals(List.of(), AotCache.classPath(List.of("App", "-cp", "x")), "the program's own arguments");
     }
 
+    @Test
+    void leftoversOfMastersThatAreGoneAreRemovedAtStartAndARunningMastersAreKept() throws IOException {
+        long gone = 4_000_000;
+        while (ProcessHandle.of(gone).isPresent()) {
+            gone++;
+        }
+        Path deadRun = Files.createFile(dir.resolve("app.aot." + gone + "-1.training"));
+        Path deadConfig = Files.createFile(dir.resolve("app.aot." + gone + "-2.training.config"));
+        Path liveRun = Files.createFile(dir.resolve("app.aot." + ProcessHandle.current().pid() + "-1.training"));
+        Path unrelated = Files.createFile(dir.resolve("other.aot." + gone + "-1.training"));
+
+        AotCache.of(dir.resolve("app.aot"), Path.of("/bin/sh"), List.of());
+
+        assertFalse(Files.exists(deadRun));
+        assertFalse(Files.exists(deadConfig));
+        assertTrue(Files.exists(liveRun), "a running master's training file was removed");
+        assertTrue(Files.exists(unrelated), "another cache's file was removed");
+    }
+
     /** Worker 0 (pid 100) becomes the training run; its JVM has written {@code written} so far. */
     private static List<String> train(AotCache cache, byte[] written) throws IOException {
         List<String> training = cache.optionsFor("worker 0");
