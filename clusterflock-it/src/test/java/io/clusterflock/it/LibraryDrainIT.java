@@ -40,14 +40,15 @@ class LibraryDrainIT {
 
             // Kept-alive connections, as a pooling client holds them, each already used once: at least
             // two to each worker (the kernel hands each new connection to whichever worker accepts).
-            List<LibraryKeepAlive> connections = new ArrayList<>();
+            List<LoadKeepAlive> connections = new ArrayList<>();
             Map<Long, Integer> perWorker = new HashMap<>();
             try {
                 while (connections.size() < 40 && !workers.stream().allMatch(w -> perWorker.getOrDefault(w, 0) >= 2)) {
-                    LibraryKeepAlive connection = LibraryKeepAlive.open(port);
+                    LoadKeepAlive connection = LoadKeepAlive.open(port);
                     connections.add(connection);
-                    LibraryKeepAlive.Response first = connection.get("/");
+                    LoadKeepAlive.Response first = connection.get("/");
                     assertEquals(200, first.status(), first.toString());
+                    assertTrue(first.headers().containsKey("content-length"), first.toString());
                     perWorker.merge(LibraryCluster.Reply.parse(first.body()).pid(), 1, Integer::sum);
                 }
                 assertEquals(new HashSet<>(workers), perWorker.keySet(), "workers with kept-alive connections");
@@ -59,7 +60,7 @@ class LibraryDrainIT {
                 Set<String> failures = ConcurrentHashMap.newKeySet();
                 AtomicInteger asking = new AtomicInteger();
                 List<CompletableFuture<Integer>> askers = new ArrayList<>();
-                for (LibraryKeepAlive connection : connections) {
+                for (LoadKeepAlive connection : connections) {
                     askers.add(async(() -> askUntilClosed(connection, asking, failures)));
                 }
                 // Only once every connection is in use again: one idle for a second is closed by the
@@ -75,12 +76,12 @@ class LibraryDrainIT {
                     asker.get(15, TimeUnit.SECONDS);
                 }
                 assertEquals(Set.of(), failures, "requests on kept-alive connections during the drain" + master.output());
-                for (LibraryKeepAlive connection : connections) {
-                    assertTrue(Await.within(Duration.ofSeconds(5), connection::closedByServer),
+                for (LoadKeepAlive connection : connections) {
+                    assertTrue(connection.closedByServer(Duration.ofSeconds(5)),
                             "a connection the worker said it would close stayed open");
                 }
             } finally {
-                connections.forEach(LibraryKeepAlive::close);
+                connections.forEach(LoadKeepAlive::close);
             }
 
             assertEquals(0, master.awaitExit(Duration.ofSeconds(15)), master.output());
@@ -98,13 +99,13 @@ class LibraryDrainIT {
     /**
      * Asks {@code /} on {@code connection} until an answer says {@code Connection: close}; returns how
      * many requests that took, and counts itself in {@code asking} after the first. Anything but a
-     * 200, or a connection that ends without such an answer, goes into {@code failures}.
+     * 200 with a Content-Length, or a connection that ends without such an answer, goes into {@code failures}.
      */
-    private static int askUntilClosed(LibraryKeepAlive connection, AtomicInteger asking, Set<String> failures) {
+    private static int askUntilClosed(LoadKeepAlive connection, AtomicInteger asking, Set<String> failures) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
         int requests = 0;
         while (System.nanoTime() - deadline < 0) {
-            LibraryKeepAlive.Response response;
+            LoadKeepAlive.Response response;
             try {
                 response = connection.get("/");
             } catch (IOException e) {
@@ -114,7 +115,7 @@ class LibraryDrainIT {
             if (requests++ == 0) {
                 asking.incrementAndGet();
             }
-            if (response.status() != 200) {
+            if (response.status() != 200 || !response.headers().containsKey("content-length")) {
                 failures.add("request " + requests + " answered " + response.status() + " " + response.headers());
                 return requests;
             }

@@ -75,7 +75,11 @@ final class LoadKeepAlive implements AutoCloseable {
         if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
             body = chunked();
         } else if (headers.containsKey("content-length")) {
-            body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
+            int length = Integer.parseInt(headers.get("content-length"));
+            body = in.readNBytes(length);
+            if (body.length < length) {
+                throw new EOFException("the connection closed inside a body of " + length + " bytes");
+            }
         } else {
             body = in.readAllBytes(); // delimited by the close
         }
@@ -129,6 +133,9 @@ final class LoadKeepAlive implements AutoCloseable {
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.ISO_8859_1);
                 return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            if (line.size() > 16_384) {
+                throw new IOException("a line over 16 KiB");
             }
             line.write(b);
         }

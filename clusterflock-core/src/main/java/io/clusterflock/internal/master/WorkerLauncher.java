@@ -8,6 +8,7 @@ import io.clusterflock.internal.os.Spawner;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.ProcessPort;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +108,7 @@ final class WorkerLauncher implements ProcessPort {
      */
     private List<String> withJvmOptions(List<String> jvmOptions, List<String> args, Map<String, String> env) {
         if (AotCache.isJava(command)) {
-            List<String> all = new java.util.ArrayList<>(jvmOptions);
+            List<String> all = new ArrayList<>(jvmOptions);
             all.addAll(args);
             return all;
         }
