@@ -1,6 +1,6 @@
 /**
  * clusterflock: a master that owns one listening socket and supervises N worker processes
- * that serve it. {@link io.clusterflock.Cluster} is the master's API; {@link io.clusterflock.Worker}
+ * that serve it. {@link io.clusterflock.Cluster} is the master's API, {@link io.clusterflock.worker.Worker}
  * is what a worker process uses.
  */
 module io.clusterflock {
@@ -8,6 +8,8 @@ module io.clusterflock {
     requires java.logging;    // the one-line console format of the command line and library mode
 
     exports io.clusterflock;
+    exports io.clusterflock.worker;
+    exports io.clusterflock.control;
     // For clusterflock-jetty's workers only: process titles, and stdio kept across the socket's close.
     exports io.clusterflock.internal.os to io.clusterflock.jetty;
     exports io.clusterflock.internal.master to io.clusterflock.jetty;

@@ -1,5 +1,6 @@
 package io.clusterflock;
 
+import io.clusterflock.internal.util.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.clusterflock;
 
+import io.clusterflock.internal.util.Signals;
+
 /**
  * How a process ended: with an exit code, or killed by a signal.
  *
@@ -18,11 +20,6 @@ public record ExitStatus(int code, int signal) {
         return new ExitStatus(-1, signal);
     }
 
-    /** Decodes a {@code waitpid} status word (Linux layout). */
-    public static ExitStatus fromWaitStatus(int status) {
-        int termSignal = status & 0x7f;
-        return termSignal == 0 ? exited((status >> 8) & 0xff) : killed(termSignal);
-    }
 
     public boolean bySignal() {
         return signal != 0;

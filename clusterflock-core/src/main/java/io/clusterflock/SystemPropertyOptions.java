@@ -1,5 +1,8 @@
 package io.clusterflock;
 
+import io.clusterflock.internal.util.Durations;
+import io.clusterflock.internal.util.Sizes;
+
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;

@@ -1,5 +1,7 @@
 package io.clusterflock;
 
+import io.clusterflock.internal.util.Durations;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -80,16 +82,5 @@ class ClusterOptionsTest {
         unknown.setProperty("clusterflock.wrokers", "2");
         String message = refusal(() -> SystemPropertyOptions.apply(ClusterOptions.builder(), unknown));
         assertEquals(true, message.startsWith("-Dclusterflock.wrokers: '2' is not allowed; use one of -Dclusterflock."), message);
-    }
-
-    @Test
-    void aWorkerKnowsItselfFromItsEnvironment() {
-        Worker worker = Worker.fromEnvironment(java.util.Map.of("CLUSTERFLOCK_WORKER_ID", "2",
-                "CLUSTERFLOCK_GENERATION", "5", "CLUSTERFLOCK_WORKERS", "4", "CLUSTERFLOCK_TIMEOUT_MS", "2500")).orElseThrow();
-        assertEquals(2, worker.id());
-        assertEquals(5, worker.generation());
-        assertEquals(4, worker.workers());
-        assertEquals(Duration.ofMillis(2500), worker.timeout());
-        assertEquals(java.util.Optional.empty(), Worker.fromEnvironment(java.util.Map.of()));
     }
 }

@@ -1,10 +1,12 @@
 package io.clusterflock.cli;
 
+import io.clusterflock.worker.Worker;
+
 import io.clusterflock.ClusterOptions;
-import io.clusterflock.Durations;
+import io.clusterflock.internal.util.Durations;
 import io.clusterflock.OptionException;
 import io.clusterflock.ReadyWhen;
-import io.clusterflock.Sizes;
+import io.clusterflock.internal.util.Sizes;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;

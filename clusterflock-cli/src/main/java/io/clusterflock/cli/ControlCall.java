@@ -1,8 +1,8 @@
 package io.clusterflock.cli;
 
-import io.clusterflock.internal.control.ControlClient;
-import io.clusterflock.internal.control.ControlCommand;
-import io.clusterflock.internal.control.ControlException;
+import io.clusterflock.control.ControlClient;
+import io.clusterflock.control.ControlCommand;
+import io.clusterflock.control.ControlException;
 
 /**
  * Sends one command to a running master over its control socket and prints the answer as it

@@ -1,6 +1,6 @@
 package io.clusterflock.cli;
 
-import io.clusterflock.Worker;
+import io.clusterflock.worker.Worker;
 import io.clusterflock.jetty.Clusterflock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

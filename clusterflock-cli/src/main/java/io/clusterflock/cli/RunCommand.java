@@ -1,5 +1,7 @@
 package io.clusterflock.cli;
 
+import io.clusterflock.internal.util.Signals;
+
 import io.clusterflock.ClusterOptions;
 import java.util.ArrayList;
 import java.util.List;

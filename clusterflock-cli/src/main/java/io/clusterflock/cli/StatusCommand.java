@@ -1,6 +1,6 @@
 package io.clusterflock.cli;
 
-import io.clusterflock.internal.control.ControlCommand;
+import io.clusterflock.control.ControlCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,5 +1,7 @@
 package io.clusterflock.it;
 
+import io.clusterflock.worker.Worker;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

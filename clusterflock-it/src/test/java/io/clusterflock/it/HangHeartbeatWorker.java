@@ -1,6 +1,6 @@
 package io.clusterflock.it;
 
-import io.clusterflock.Worker;
+import io.clusterflock.worker.Worker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

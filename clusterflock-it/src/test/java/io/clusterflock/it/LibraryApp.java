@@ -2,7 +2,7 @@ package io.clusterflock.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.clusterflock.Worker;
+import io.clusterflock.worker.Worker;
 import io.clusterflock.jetty.Clusterflock;
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -6,7 +6,7 @@ import io.clusterflock.ClusterException;
 import io.clusterflock.ClusterOptions;
 import io.clusterflock.OptionException;
 import io.clusterflock.ReadyWhen;
-import io.clusterflock.Worker;
+import io.clusterflock.worker.Worker;
 import io.clusterflock.internal.master.ConsoleLog;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Handler;

@@ -1,6 +1,6 @@
 package io.clusterflock.jetty;
 
-import io.clusterflock.Worker;
+import io.clusterflock.worker.Worker;
 import io.clusterflock.internal.os.ProcessTitle;
 import java.io.IOException;
 import java.io.UncheckedIOException;

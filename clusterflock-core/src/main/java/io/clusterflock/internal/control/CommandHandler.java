@@ -1,5 +1,7 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlCommand;
+
 import io.clusterflock.internal.supervisor.Input;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlCommand;
+
 import io.clusterflock.internal.control.RequestReader.Request;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlException;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

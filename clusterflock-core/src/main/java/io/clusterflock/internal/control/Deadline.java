@@ -7,14 +7,14 @@ import java.time.Duration;
  * reads too slowly. A sleeping virtual thread, so it costs next to nothing and needs no executor
  * to shut down.
  */
-final class Deadline implements AutoCloseable {
+public final class Deadline implements AutoCloseable {
     private final Thread timer;
 
     private Deadline(Thread timer) {
         this.timer = timer;
     }
 
-    static Deadline after(Duration delay, Runnable action) {
+    public static Deadline after(Duration delay, Runnable action) {
         return new Deadline(Thread.ofVirtual().name("clusterflock-control-deadline").start(() -> {
             try {
                 Thread.sleep(delay);

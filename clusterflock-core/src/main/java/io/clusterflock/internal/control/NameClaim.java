@@ -1,5 +1,7 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlException;
+
 import io.clusterflock.internal.os.LockFile;
 import io.clusterflock.internal.os.NativeException;
 import java.io.IOException;

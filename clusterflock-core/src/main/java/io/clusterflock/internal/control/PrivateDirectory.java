@@ -1,5 +1,7 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlException;
+
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import java.util.Set;
  * a directory someone else made, or one left open to others, is refused rather than trusted or
  * silently fixed (in a shared /tmp it may be a trap).
  */
-final class PrivateDirectory {
+public final class PrivateDirectory {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private PrivateDirectory() {}
@@ -44,7 +46,7 @@ final class PrivateDirectory {
      * @throws NoSuchFileException when it does not exist
      * @throws ControlException    when it is not a directory, not ours, or open to others
      */
-    static void check(Path directory) throws IOException {
+    public static void check(Path directory) throws IOException {
         PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         String problem = null;
         if (attributes.isSymbolicLink()) {

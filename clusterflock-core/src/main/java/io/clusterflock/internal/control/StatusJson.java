@@ -1,6 +1,6 @@
 package io.clusterflock.internal.control;
 
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -1,7 +1,7 @@
 package io.clusterflock.internal.control;
 
 import io.clusterflock.ExitStatus;
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import io.clusterflock.ClusterEvent;
-import io.clusterflock.Durations;
+import io.clusterflock.internal.util.Durations;
 import io.clusterflock.ReadyWhen;
 import io.clusterflock.WorkerInfo;
 import java.util.function.Consumer;

@@ -4,7 +4,7 @@ import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Pipe;
 import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.os.Spawner;
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

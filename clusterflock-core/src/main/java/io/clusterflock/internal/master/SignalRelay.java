@@ -1,6 +1,6 @@
 package io.clusterflock.internal.master;
 
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import io.clusterflock.internal.supervisor.Input;
 import java.util.HashMap;
 import java.util.Map;

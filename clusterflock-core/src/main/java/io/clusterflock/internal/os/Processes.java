@@ -3,7 +3,7 @@ package io.clusterflock.internal.os;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.clusterflock.ExitStatus;
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -27,7 +27,7 @@ public final class Processes {
             while (true) {
                 Libc.Result result = Libc.call(Libc.WAITPID, target, status, 0);
                 if (!result.failed()) {
-                    return ExitStatus.fromWaitStatus(status.get(JAVA_INT, 0));
+                    return fromWaitStatus(status.get(JAVA_INT, 0));
                 }
                 if (result.errno() != Libc.EINTR) { // a signal handler ran: just wait again
                     throw NativeException.of("cannot wait for process " + pid, result.errno());
@@ -83,5 +83,11 @@ public final class Processes {
             throw new IllegalArgumentException("invalid " + what + ": " + pid);
         }
         return (int) pid;
+    }
+
+    /** Decodes a {@code waitpid} status word (Linux layout). */
+    static ExitStatus fromWaitStatus(int status) {
+        int termSignal = status & 0x7f;
+        return termSignal == 0 ? ExitStatus.exited((status >> 8) & 0xff) : ExitStatus.killed(termSignal);
     }
 }

@@ -2,12 +2,12 @@ package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ClusterEvent;
 import io.clusterflock.ClusterOptions;
-import io.clusterflock.Durations;
+import io.clusterflock.internal.util.Durations;
 import io.clusterflock.SlotInfo;
-import io.clusterflock.Sizes;
+import io.clusterflock.internal.util.Sizes;
 import io.clusterflock.ExitStatus;
 import io.clusterflock.ReadyWhen;
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
 import java.time.Duration;

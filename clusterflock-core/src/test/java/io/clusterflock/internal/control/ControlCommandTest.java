@@ -1,5 +1,7 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlCommand;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

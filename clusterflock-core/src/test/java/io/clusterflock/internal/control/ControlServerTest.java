@@ -1,5 +1,9 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.control.ControlClient;
+import io.clusterflock.control.ControlCommand;
+import io.clusterflock.control.ControlException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -192,7 +196,7 @@ class ControlServerTest {
     @Test
     void theClientFindsTheMasterOrSaysThereIsNone() {
         List<String> lines = new ArrayList<>();
-        ControlClient client = new ControlClient("test", paths);
+        ControlClient client = ControlClient.forSocket("test", paths.socket());
         client.send(new ControlCommand.Scale(2), lines::add);
         assertEquals(List.of("scaling from 4 to 2 workers"), lines);
         server.close();

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.clusterflock.ExitStatus;
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

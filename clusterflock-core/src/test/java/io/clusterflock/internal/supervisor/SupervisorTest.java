@@ -8,7 +8,7 @@ import io.clusterflock.ClusterEvent;
 import io.clusterflock.ClusterOptions;
 import io.clusterflock.ExitStatus;
 import io.clusterflock.ReadyWhen;
-import io.clusterflock.Signals;
+import io.clusterflock.internal.util.Signals;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
 import java.time.Duration;

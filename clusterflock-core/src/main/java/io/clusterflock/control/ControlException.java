@@ -1,4 +1,4 @@
-package io.clusterflock.internal.control;
+package io.clusterflock.control;
 
 /**
  * The control socket cannot be set up or reached, for a reason the operator can act on. The

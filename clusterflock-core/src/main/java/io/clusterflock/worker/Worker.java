@@ -1,4 +1,4 @@
-package io.clusterflock;
+package io.clusterflock.worker;
 
 import io.clusterflock.internal.ipc.Frames;
 import io.clusterflock.internal.ipc.IpcClient;

@@ -1,4 +1,9 @@
-package io.clusterflock.internal.control;
+package io.clusterflock.control;
+
+import io.clusterflock.internal.control.ControlPaths;
+import java.nio.file.Path;
+import io.clusterflock.internal.control.Deadline;
+import io.clusterflock.internal.control.PrivateDirectory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,16 +31,25 @@ public final class ControlClient {
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
-    private final ControlPaths paths;
+    private final Path socket;
 
-    ControlClient(String name, ControlPaths paths) {
+    private ControlClient(String name, Path socket) {
         this.name = name;
-        this.paths = paths;
+        this.socket = socket;
     }
 
-    /** @throws ControlException when the name is not a valid cluster name */
+    /**
+     * The client of cluster {@code name} of this user ({@code --name}; "default" when none was given).
+     *
+     * @throws ControlException when the name is not a valid cluster name
+     */
     public static ControlClient forName(String name) {
-        return new ControlClient(name, ControlPaths.of(name));
+        return new ControlClient(name, ControlPaths.of(name).socket());
+    }
+
+    /** The client of the master whose control socket is {@code socket}; {@code name} is what messages call it. */
+    public static ControlClient forSocket(String name, Path socket) {
+        return new ControlClient(name, socket.toAbsolutePath());
     }
 
     /**
@@ -48,34 +62,34 @@ public final class ControlClient {
             channel.write(ByteBuffer.wrap((command.line() + "\n").getBytes(StandardCharsets.UTF_8)));
             read(channel, onLine);
         } catch (IOException e) {
-            throw new ControlException("lost the connection to the master of '" + name + "' at " + paths.socket()
+            throw new ControlException("lost the connection to the master of '" + name + "' at " + socket
                     + ": " + e.getMessage(), e);
         }
     }
 
     private SocketChannel connect() {
-        if (!Files.exists(paths.socket())) {
-            throw new ControlException("no cluster named '" + name + "' is running (no control socket at " + paths.socket() + ")");
+        if (!Files.exists(socket)) {
+            throw new ControlException("no cluster named '" + name + "' is running (no control socket at " + socket + ")");
         }
         try {
-            PrivateDirectory.check(paths.base());
-            PrivateDirectory.check(paths.directory());
+            PrivateDirectory.check(socket.getParent().getParent());
+            PrivateDirectory.check(socket.getParent());
         } catch (NoSuchFileException e) {
-            throw new ControlException("no cluster named '" + name + "' is running (no control socket at " + paths.socket() + ")");
+            throw new ControlException("no cluster named '" + name + "' is running (no control socket at " + socket + ")");
         } catch (IOException e) {
-            throw new ControlException("cannot check " + paths.directory() + ": " + e.getMessage(), e);
+            throw new ControlException("cannot check " + socket.getParent() + ": " + e.getMessage(), e);
         }
         try {
-            return SocketChannel.open(UnixDomainSocketAddress.of(paths.socket()));
+            return SocketChannel.open(UnixDomainSocketAddress.of(socket));
         } catch (SocketException e) {
             String why = e.getMessage() == null ? "" : e.getMessage();
             if (why.contains("Connection refused")) {
                 throw new ControlException("no cluster named '" + name + "' is running (nothing answers at "
-                        + paths.socket() + ", left by a master that did not stop cleanly)");
+                        + socket + ", left by a master that did not stop cleanly)");
             }
-            throw new ControlException("cannot reach the master of '" + name + "' at " + paths.socket() + ": " + why, e);
+            throw new ControlException("cannot reach the master of '" + name + "' at " + socket + ": " + why, e);
         } catch (IOException e) {
-            throw new ControlException("cannot reach the master of '" + name + "' at " + paths.socket() + ": " + e.getMessage(), e);
+            throw new ControlException("cannot reach the master of '" + name + "' at " + socket + ": " + e.getMessage(), e);
         }
     }
 
@@ -99,7 +113,7 @@ public final class ControlClient {
             }
         }
         if (!answered.get()) {
-            throw new ControlException("the master of '" + name + "' at " + paths.socket() + " did not answer within "
+            throw new ControlException("the master of '" + name + "' at " + socket + " did not answer within "
                     + ANSWER_TIMEOUT.toSeconds() + "s");
         }
     }

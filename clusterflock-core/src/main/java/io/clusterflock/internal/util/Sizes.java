@@ -1,4 +1,6 @@
-package io.clusterflock;
+package io.clusterflock.internal.util;
+
+import io.clusterflock.OptionException;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package io.clusterflock;
+package io.clusterflock.internal.util;
 
 /** The Linux signal numbers clusterflock sends or names (the same on x86_64 and aarch64). */
 public final class Signals {

@@ -1,4 +1,6 @@
-package io.clusterflock.internal.control;
+package io.clusterflock.control;
+
+import io.clusterflock.internal.control.Quoting;
 
 import io.clusterflock.ClusterOptions;
 import java.util.List;
