@@ -58,27 +58,44 @@ public final class Cluster implements AutoCloseable {
         return master.slots();
     }
 
-    /** The newest generation (0 until the first reload). */
+    /** The generation that serves: that of the last reload or restart that finished (0 before any). */
     public int generation() {
-        return master.generation();
+        return master.rollout().serving();
     }
 
-    /** Keeps {@code workers} workers: new slots take the lowest free ids, the least recently forked leave. */
-    public void resize(int workers) {
+    /**
+     * Keeps {@code workers} workers: new slots take the lowest free ids, the least recently forked
+     * leave. The future completes with the size once every slot serves a ready worker and the
+     * workers of removed slots are gone; exceptionally ({@link ClusterException}) when the resize
+     * is declined (the cluster is shutting down) or superseded by another.
+     */
+    public CompletableFuture<Integer> resize(int workers) {
         if (workers < 1 || workers > ClusterOptions.MAX_WORKERS) {
             throw new OptionException("workers", workers, "a whole number from 1 to " + ClusterOptions.MAX_WORKERS);
         }
-        master.submit(new Input.Resize(workers));
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        master.submit(new Input.Resize(workers, done));
+        return done;
     }
 
-    /** A new generation for every slot at once; old workers drain once their replacements are ready. */
-    public void reload() {
-        master.submit(new Input.Reload(false));
+    /**
+     * A new generation for every slot at once; old workers drain once their replacements are
+     * ready. The future completes with the generation once it serves on every slot (a reload that
+     * a newer one supersedes completes when the newer one does), and exceptionally with a
+     * {@link ReloadException} when it gives up: a new worker failed before it was ready, and the
+     * serving generation keeps serving.
+     */
+    public CompletableFuture<Integer> reload() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        master.submit(new Input.Reload(false, done));
+        return done;
     }
 
-    /** A new generation one slot at a time; each old worker drains once its replacement is ready. */
-    public void restart() {
-        master.submit(new Input.Reload(true));
+    /** As {@link #reload()}, one slot at a time: each old worker drains once its replacement is ready. */
+    public CompletableFuture<Integer> restart() {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        master.submit(new Input.Reload(true, done));
+        return done;
     }
 
     /**
@@ -98,13 +115,13 @@ public final class Cluster implements AutoCloseable {
 
     /** Graceful shutdown: workers drain, those still running after the timeout are killed. */
     public CompletableFuture<Integer> shutdown() {
-        master.submit(new Input.Shutdown(true, "shutdown requested"));
+        master.submit(new Input.Shutdown(true, "Cluster.shutdown()"));
         return master.exitCode();
     }
 
     /** Kills every worker at once. */
     public CompletableFuture<Integer> kill() {
-        master.submit(new Input.Shutdown(false, "kill requested"));
+        master.submit(new Input.Shutdown(false, "Cluster.kill()"));
         return master.exitCode();
     }
 

@@ -35,30 +35,27 @@ public sealed interface ClusterEvent {
     /** A worker could not be spawned at all; its slot retries after {@code retryIn}. */
     record SpawnFailed(int id, String reason, Duration retryIn) implements ClusterEvent {}
 
-    /** A worker failed to become ready within {@code readyTimeout} and is being killed. */
-    record ReadyTimeout(WorkerInfo worker, Duration readyTimeout) implements ClusterEvent {}
-
-    /** A worker was asked to stop (resize, reload, shutdown) and is draining. */
-    record Stopping(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
-
     /** A worker is being replaced in its slot (max requests, memory, age); it drains once its replacement is ready. */
-    record Recycling(WorkerInfo worker, String reason) implements ClusterEvent {}
+    record Recycling(WorkerInfo worker, EndCause cause) implements ClusterEvent {}
 
-    /** A worker stopped heartbeating for {@code timeout}: a thread dump is asked for (SIGQUIT), then it is killed. */
-    record Hung(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
-
-    /** A stopping worker outlived its timeout and was killed with SIGKILL. */
-    record StopTimeout(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
-
-    /** A worker left on request (Node's "disconnect"): it is not re-forked. */
-    record Disconnect(WorkerInfo worker, ExitStatus status) implements ClusterEvent {}
+    /** A worker was asked to stop (SIGTERM) and is draining; it is killed if still running after {@code timeout}. */
+    record Stopping(WorkerInfo worker, EndCause cause, Duration timeout) implements ClusterEvent {}
 
     /**
-     * A worker exited without being asked to stop: it crashed, or the master killed it for being
-     * hung or not ready in time ({@code reason} says which). {@code respawnIn} is when its slot is
-     * re-forked, empty when it is not (the cluster is stopping, or the slot was retired).
+     * The master is killing a worker: SIGKILL, or for a hung one SIGQUIT first (a JVM prints a
+     * thread dump) and SIGKILL a second later.
      */
-    record Exit(WorkerInfo worker, ExitStatus status, String reason, Optional<Duration> respawnIn) implements ClusterEvent {}
+    record Killing(WorkerInfo worker, EndCause cause) implements ClusterEvent {}
+
+    /** A stopping worker outlived its {@code timeout} and is killed with SIGKILL. */
+    record StopTimeout(WorkerInfo worker, Duration timeout) implements ClusterEvent {}
+
+    /**
+     * A worker process ended; {@code exit} says how and why, and whether anyone asked for it.
+     * {@code respawnIn} is when its slot is re-forked, empty when it is not (the worker was
+     * replaced, the slot retired, or the cluster is stopping).
+     */
+    record Exit(WorkerInfo worker, WorkerExit exit, Optional<Duration> respawnIn) implements ClusterEvent {}
 
     /** The cluster was resized to {@code workers} slots. */
     record Resized(int from, int workers) implements ClusterEvent {}
@@ -69,14 +66,14 @@ public sealed interface ClusterEvent {
     /** Every slot now runs a ready worker of {@code generation}. */
     record ReloadFinished(int generation) implements ClusterEvent {}
 
-    /** A reload gave up; the workers that were serving keep serving. */
-    record ReloadFailed(int generation, String reason) implements ClusterEvent {}
+    /** A reload to {@code generation} gave up; the workers of {@code serving} keep serving. */
+    record ReloadFailed(int generation, int serving, String reason) implements ClusterEvent {}
 
     /** A request (signal or call) that the master declined, with why. */
     record Declined(String request, String reason) implements ClusterEvent {}
 
-    /** Shutdown began: graceful (SIGTERM, then kill after {@code timeout}) or immediate. */
-    record Shutdown(boolean graceful, Duration timeout, String reason) implements ClusterEvent {}
+    /** Shutdown began: graceful (SIGTERM, then kill after {@code timeout}) or immediate; {@code by}: "SIGTERM", "stop command", … */
+    record Shutdown(boolean graceful, Duration timeout, String by) implements ClusterEvent {}
 
     /** No worker is left. */
     record Empty() implements ClusterEvent {}

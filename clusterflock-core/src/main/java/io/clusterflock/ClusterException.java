@@ -1,10 +1,10 @@
 package io.clusterflock;
 
 /**
- * The cluster could not start, for a reason the operator can act on. The message is one line:
+ * The cluster could not start, or an operation on it gave up, for a reason the operator can act on. The message is one line:
  * {@code cannot listen on *:5000: Address already in use}, {@code command not found: foo}.
  */
-public final class ClusterException extends RuntimeException {
+public class ClusterException extends RuntimeException {
     public ClusterException(String message) {
         super(message);
     }

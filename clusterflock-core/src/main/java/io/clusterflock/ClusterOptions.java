@@ -44,6 +44,8 @@ public final class ClusterOptions {
     private final Path aotCache;
     private final List<Consumer<ClusterEvent>> listeners;
     private final MessageHandler messageHandler;
+    private final LogFormat logFormat;
+    private final System.Logger logger;
 
     private ClusterOptions(Builder b) {
         this.command = List.copyOf(b.command);
@@ -72,6 +74,8 @@ public final class ClusterOptions {
         this.aotCache = b.aotCache;
         this.listeners = List.copyOf(b.listeners);
         this.messageHandler = b.messageHandler;
+        this.logFormat = b.logFormat;
+        this.logger = b.logger;
     }
 
     public static Builder builder() {
@@ -130,6 +134,10 @@ public final class ClusterOptions {
     public Path aotCache() { return aotCache; }
     /** What answers workers' messages; by default they are only logged. */
     public MessageHandler messageHandler() { return messageHandler; }
+    /** How the master logs its events. */
+    public LogFormat logFormat() { return logFormat; }
+    /** Where the master writes one line per event; empty when the event log is off. */
+    public java.util.Optional<System.Logger> logger() { return java.util.Optional.ofNullable(logger); }
     /** The listeners added with {@link Builder#onEvent}. */
     public List<Consumer<ClusterEvent>> listeners() { return listeners; }
 
@@ -169,8 +177,22 @@ public final class ClusterOptions {
         private Path aotCache;
         private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         private MessageHandler messageHandler = message -> { };
+        private LogFormat logFormat = LogFormat.TEXT;
+        private System.Logger logger = System.getLogger("io.clusterflock");
 
         private Builder() {}
+
+        /** Default: TEXT. */
+        public Builder logFormat(LogFormat format) {
+            this.logFormat = Objects.requireNonNull(format, "logFormat");
+            return this;
+        }
+
+        /** Default: {@code System.getLogger("io.clusterflock")}; null turns the event log off. */
+        public Builder logger(System.Logger logger) {
+            this.logger = logger;
+            return this;
+        }
 
         /** The worker command. Default: none (required). */
         public Builder command(List<String> command) {

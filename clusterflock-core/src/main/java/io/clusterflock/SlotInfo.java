@@ -1,6 +1,7 @@
 package io.clusterflock;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -8,17 +9,14 @@ import java.util.Optional;
  *
  * @param id         the slot id
  * @param generation the generation the slot should run
- * @param respawnIn  when the slot has no running worker and waits out a respawn delay: how long still
- * @param restarts   re-forks after unexpected exits
+ * @param respawnAt  when the slot has no running worker and waits out a respawn delay: when it ends
+ * @param restarts   re-forks after failures
  * @param lastExit   how its previous worker ended, and why
  */
-public record SlotInfo(int id, int generation, Optional<Duration> respawnIn, int restarts, Optional<LastExit> lastExit) {
+public record SlotInfo(int id, int generation, Optional<Instant> respawnAt, int restarts, Optional<WorkerExit> lastExit) {
 
-    /** An exit, with the reason the master knows ("crashed", "hung", "recycled: 1000 requests", …). */
-    public record LastExit(ExitStatus status, String reason) {
-        @Override
-        public String toString() {
-            return status + " (" + reason + ")";
-        }
+    /** How long the slot still waits before its worker is re-forked, as of now; empty when it does not wait. */
+    public Optional<Duration> respawnIn() {
+        return respawnAt.map(at -> Duration.between(Instant.now(), at)).map(d -> d.isNegative() ? Duration.ZERO : d);
     }
 }

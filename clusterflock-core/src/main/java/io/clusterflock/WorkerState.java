@@ -6,6 +6,10 @@ public enum WorkerState {
     STARTING,
     /** Ready: serving (see {@link ReadyWhen}). */
     READY,
-    /** Asked to stop (SIGTERM): finishing in-flight requests; killed if still alive at the deadline. */
-    STOPPING
+    /** Ready and serving, while a replacement starts in its slot (recycling); it stops once that one is ready. */
+    REPLACING,
+    /** Asked to stop (SIGTERM): finishing in-flight requests; killed if still alive at its deadline. */
+    STOPPING,
+    /** Being killed: SIGKILL sent (or SIGQUIT first, for a hung JVM's thread dump); only its exit is awaited. */
+    KILLING
 }

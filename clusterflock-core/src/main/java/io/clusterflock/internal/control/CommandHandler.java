@@ -64,7 +64,7 @@ final class CommandHandler {
     /** Graceful (drain, then kill after the timeout) or immediate; answers again once the master is gone. */
     private void stop(boolean graceful, Answer answer) throws IOException {
         Duration timeout = master.stopTimeout();
-        master.submit(graceful ? new Input.Shutdown(true, "stop requested") : new Input.Shutdown(false, "kill requested"));
+        master.submit(graceful ? new Input.Shutdown(true, "stop command") : new Input.Shutdown(false, "kill command"));
         answer.line(graceful ? "stopping: workers drain; those still running in " + StatusText.seconds(timeout) + " are killed"
                 : "killing every worker");
         Duration bound = (graceful ? timeout : Duration.ZERO).plus(STOP_MARGIN);

@@ -3,6 +3,7 @@ package io.clusterflock.internal.control;
 import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.internal.supervisor.Input;
+import io.clusterflock.internal.supervisor.RolloutState;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +23,8 @@ public interface ControlledMaster {
     /** The listening address as the log shows it: "*:5000", "[::1]:8080". */
     String displayAddress();
 
-    /** The newest generation. */
-    int generation();
+    /** Which generation serves, and what became of the newest. */
+    RolloutState rollout();
 
     /** Every unreaped worker, by slot then generation. */
     List<WorkerInfo> workers();

@@ -1,5 +1,9 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.EndCause;
+import io.clusterflock.WorkerExit;
+import io.clusterflock.internal.supervisor.RolloutState;
+import io.clusterflock.internal.util.Json;
 import io.clusterflock.internal.util.Signals;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +30,8 @@ final class StatusJson {
         json.put("uptimeMillis", master.uptime().toMillis());
         json.put("listening", master.listening());
         json.put("port", master.port());
-        json.put("generation", master.generation());
+        json.put("generation", master.rollout().serving());
+        json.put("reload", reload(master.rollout()));
         json.put("workers", master.workers());
         return json;
     }
@@ -37,6 +42,7 @@ final class StatusJson {
         json.put("pid", orNull(row.pid()));
         json.put("generation", row.generation());
         json.put("state", row.state().label);
+        json.put("ending", row.ending().map(EndCause::code).orElse(null));
         json.put("respawnInMillis", row.respawnIn().map(d -> (Object) d.toMillis()).orElse(null));
         json.put("uptimeMillis", row.uptime().map(d -> (Object) d.toMillis()).orElse(null));
         json.put("restarts", row.restarts());
@@ -46,13 +52,29 @@ final class StatusJson {
         return json;
     }
 
-    private static Map<String, Object> exit(StatusReport.Exit exit) {
+    /** The newest generation when it is not the one that serves: under way, or given up; else null. */
+    private static Map<String, Object> reload(RolloutState rollout) {
+        if (!rollout.underWay() && rollout.failure().isEmpty()) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("generation", rollout.newest());
+        json.put("rolling", rollout.rolling());
+        json.put("state", rollout.underWay() ? "under way" : "gave up");
+        json.put("reason", rollout.failure().orElse(null));
+        return json;
+    }
+
+    private static Map<String, Object> exit(WorkerExit exit) {
         Map<String, Object> json = new LinkedHashMap<>();
         boolean signal = exit.status().bySignal();
         json.put("code", signal ? null : exit.status().code());
         json.put("signal", signal ? exit.status().signal() : null);
         json.put("signalName", signal ? Signals.name(exit.status().signal()) : null);
-        json.put("reason", exit.reason().orElse(null));
+        json.put("cause", exit.cause().code());
+        json.put("expected", exit.expected());
+        json.put("reason", exit.cause().describe());
+        json.put("generation", exit.generation());
         return json;
     }
 

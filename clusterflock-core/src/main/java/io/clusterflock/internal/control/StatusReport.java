@@ -1,9 +1,11 @@
 package io.clusterflock.internal.control;
 
-import io.clusterflock.ExitStatus;
-import io.clusterflock.internal.util.Signals;
+import io.clusterflock.EndCause;
 import io.clusterflock.SlotInfo;
+import io.clusterflock.WorkerExit;
 import io.clusterflock.WorkerInfo;
+import io.clusterflock.internal.supervisor.RolloutState;
+import io.clusterflock.internal.util.Signals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,29 +18,24 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code status} shows, taken once: the master, then one row per worker process (starting,
- * ready or draining) and one per slot that has no worker because it waits out a respawn delay.
+ * ready, being replaced, draining or being killed) and one per slot that has no worker because it
+ * waits out a respawn delay.
  */
 record StatusReport(MasterRow master, List<Row> rows) {
 
-    /** The master; {@code workers} is how many it keeps (its slots). */
-    record MasterRow(long pid, String name, Duration uptime, String listening, int port, int generation, int workers) {}
+    /**
+     * The master; {@code workers} is how many it keeps (its slots), {@code rollout} which
+     * generation serves and what became of the newest.
+     */
+    record MasterRow(long pid, String name, Duration uptime, String listening, int port, RolloutState rollout, int workers) {}
 
     /** One worker, or one slot backing off ({@code pid} empty, {@code respawnIn} present). */
-    record Row(int slot, OptionalLong pid, int generation, State state, Optional<Duration> respawnIn,
-               Optional<Duration> uptime, int restarts, OptionalLong rss, OptionalLong requests, Optional<Exit> lastExit) {}
-
-    /** How the previous process of the slot ended, and why when the master knows. */
-    record Exit(ExitStatus status, Optional<String> reason) {
-        /** "code 3 (exited unexpectedly)", "SIGKILL (hung: no heartbeat for 5s)". */
-        @Override
-        public String toString() {
-            String how = status.bySignal() ? "SIG" + Signals.name(status.signal()) : "code " + status.code();
-            return how + reason.map(why -> " (" + why + ")").orElse("");
-        }
-    }
+    record Row(int slot, OptionalLong pid, int generation, State state, Optional<EndCause> ending, Optional<Duration> respawnIn,
+               Optional<Duration> uptime, int restarts, OptionalLong rss, OptionalLong requests, Optional<WorkerExit> lastExit) {}
 
     enum State {
-        STARTING("starting"), READY("ready"), DRAINING("draining"), BACKING_OFF("backing off");
+        STARTING("starting"), READY("ready"), REPLACING("replacing"), DRAINING("draining"), KILLING("killing"),
+        BACKING_OFF("backing off");
 
         final String label;
 
@@ -59,27 +56,31 @@ record StatusReport(MasterRow master, List<Row> rows) {
         }
         rows.sort(Comparator.comparingInt(Row::slot).thenComparingInt(Row::generation));
         return new StatusReport(new MasterRow(master.pid(), master.name(), master.uptime(), master.displayAddress(),
-                master.address().getPort(),
-                master.generation(), slots.size()), List.copyOf(rows));
+                master.address().getPort(), master.rollout(), slots.size()), List.copyOf(rows));
     }
 
     private static Row workerRow(WorkerInfo worker, Optional<SlotInfo> slot, OptionalLong rss) {
         State state = switch (worker.state()) {
             case STARTING -> State.STARTING;
             case READY -> State.READY;
+            case REPLACING -> State.REPLACING;
             case STOPPING -> State.DRAINING;
+            case KILLING -> State.KILLING;
         };
-        Optional<Exit> lastExit = slot.flatMap(SlotInfo::lastExit)
-                .map(exit -> new Exit(exit.status(), Optional.of(exit.reason())))
-                .or(() -> worker.lastExit().map(status -> new Exit(status, Optional.empty())));
-        return new Row(worker.id(), OptionalLong.of(worker.pid()), worker.generation(), state, Optional.empty(),
-                Optional.of(worker.uptime()), worker.restarts(), rss,
-                worker.requests() < 0 ? OptionalLong.empty() : OptionalLong.of(worker.requests()), lastExit);
+        return new Row(worker.id(), OptionalLong.of(worker.pid()), worker.generation(), state, worker.ending(),
+                Optional.empty(), Optional.of(worker.uptime()), worker.restarts(), rss, worker.requests(),
+                slot.flatMap(SlotInfo::lastExit).or(worker::lastExit));
     }
 
     private static Row backingOff(SlotInfo slot, Duration delay) {
-        return new Row(slot.id(), OptionalLong.empty(), slot.generation(), State.BACKING_OFF, Optional.of(delay),
-                Optional.empty(), slot.restarts(), OptionalLong.empty(), OptionalLong.empty(),
-                slot.lastExit().map(exit -> new Exit(exit.status(), Optional.of(exit.reason()))));
+        return new Row(slot.id(), OptionalLong.empty(), slot.generation(), State.BACKING_OFF, Optional.empty(),
+                Optional.of(delay), Optional.empty(), slot.restarts(), OptionalLong.empty(), OptionalLong.empty(),
+                slot.lastExit());
+    }
+
+    /** "code 3 (exited unexpectedly)", "SIGKILL (hung: no heartbeat for 5s)". */
+    static String exitText(WorkerExit exit) {
+        String how = exit.status().bySignal() ? "SIG" + Signals.name(exit.status().signal()) : "code " + exit.status().code();
+        return how + " (" + exit.cause().describe() + ")";
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.internal.supervisor.RolloutState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.OptionalLong;
  * SLOT  PID   GEN  STATE                 UPTIME  RESTARTS  RSS       REQUESTS  LAST EXIT
  * 0     4712  1    ready                 3m10s   0         48.2 MiB  1234      -
  * 1     -     1    backing off for 3.2s  -       4         -         -         code 3 (exited unexpectedly)
+ * 2     4700  0    draining (reload)     2h05m   0         48.2 MiB  99        -
  * </pre>
  */
 final class StatusText {
@@ -36,8 +38,16 @@ final class StatusText {
 
     private static String masterLine(StatusReport.MasterRow master) {
         return "cluster '" + master.name() + "': master pid " + master.pid() + ", up " + age(master.uptime())
-                + ", listening on " + master.listening() + ", generation " + master.generation()
-                + ", " + master.workers() + (master.workers() == 1 ? " worker" : " workers");
+                + ", listening on " + master.listening() + ", generation " + master.rollout().serving()
+                + rollout(master.rollout()) + ", " + master.workers() + (master.workers() == 1 ? " worker" : " workers");
+    }
+
+    /** What became of the newest generation, when it is not the one that serves. */
+    private static String rollout(RolloutState rollout) {
+        if (rollout.underWay()) {
+            return " (" + (rollout.rolling() ? "restarting" : "reloading") + " to generation " + rollout.newest() + ")";
+        }
+        return rollout.failure().map(why -> " (reload to generation " + rollout.newest() + " gave up: " + why + ")").orElse("");
     }
 
     private static List<String> cells(StatusReport.Row row) {
@@ -45,12 +55,18 @@ final class StatusText {
                 Integer.toString(row.slot()),
                 text(row.pid()),
                 Integer.toString(row.generation()),
-                row.respawnIn().map(delay -> row.state().label + " for " + seconds(delay)).orElse(row.state().label),
+                state(row),
                 row.uptime().map(StatusText::age).orElse(NONE),
                 Integer.toString(row.restarts()),
                 row.rss().isPresent() ? size(row.rss().getAsLong()) : NONE,
                 text(row.requests()),
-                row.lastExit().map(StatusReport.Exit::toString).orElse(NONE));
+                row.lastExit().map(StatusReport::exitText).orElse(NONE));
+    }
+
+    /** "ready", "backing off for 3.2s", "draining (reload)". */
+    private static String state(StatusReport.Row row) {
+        return row.state().label + row.respawnIn().map(delay -> " for " + seconds(delay)).orElse("")
+                + row.ending().map(cause -> " (" + cause.code() + ")").orElse("");
     }
 
     /** Columns padded to their widest cell, two spaces apart; the last column is not padded. */

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * trains get no option; a training run that ends without a cache (killed, or the JVM failed)
  * leaves nothing behind and the next worker forked trains again.
  *
- * <p>Thread-safe: options are asked for on the supervisor thread, exits come from reaper threads.
+ * <p>Used on the supervisor thread only: options as a worker is spawned, exits as the supervisor
+ * takes them in (before it spawns the next worker).
  */
 final class AotCache {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");

@@ -5,7 +5,6 @@ import io.clusterflock.ClusterException;
 import io.clusterflock.ClusterOptions;
 import io.clusterflock.internal.util.Signals;
 import io.clusterflock.WorkerInfo;
-import io.clusterflock.WorkerState;
 import io.clusterflock.control.ControlException;
 import io.clusterflock.internal.control.ControlServer;
 import io.clusterflock.internal.ipc.IpcServer;
@@ -17,6 +16,7 @@ import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.os.Spawner;
 import io.clusterflock.internal.supervisor.Clock;
 import io.clusterflock.internal.supervisor.Input;
+import io.clusterflock.internal.supervisor.RolloutState;
 import io.clusterflock.internal.supervisor.Supervisor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,7 +125,7 @@ public final class Master {
 
     private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc) {
         List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
-        listeners.add(new EventLog(options.readyWhen()));
+        options.logger().ifPresent(logger -> listeners.add(new EventLog(logger, options.readyWhen(), options.logFormat())));
         listeners.add(new Messages(options.messageHandler(), ipc));
         SystemdNotify systemd = SystemdNotify.fromEnvironment(options.workers());
         if (systemd != null) {
@@ -161,8 +161,8 @@ public final class Master {
         return loop.snapshot();
     }
 
-    public int generation() {
-        return loop.generation();
+    public RolloutState rollout() {
+        return loop.rollout();
     }
 
     public List<io.clusterflock.SlotInfo> slots() {
@@ -172,7 +172,7 @@ public final class Master {
     /** Queues {@code text} for the active worker in slot {@code id}; false when there is none connected. */
     public boolean send(int id, String text) {
         Messages.checkSize(text);
-        return loop.snapshot().stream().filter(w -> w.id() == id && w.state() != WorkerState.STOPPING)
+        return loop.snapshot().stream().filter(w -> w.id() == id && w.ending().isEmpty())
                 .anyMatch(w -> ipc.send(w.pid(), text));
     }
 

@@ -5,11 +5,10 @@ import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.internal.control.ControlledMaster;
 import io.clusterflock.internal.supervisor.Input;
+import io.clusterflock.internal.supervisor.RolloutState;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,24 +42,13 @@ record MasterControl(Master master, ClusterOptions options, long startedAt) impl
     }
 
     @Override
-    public int generation() {
-        return master.generation();
+    public RolloutState rollout() {
+        return master.rollout();
     }
 
-    /**
-     * The published snapshot is as of the supervisor's last turn, which may be long ago in a quiet
-     * cluster: the uptime is taken from the kernel's start time of each process instead.
-     */
     @Override
     public List<WorkerInfo> workers() {
-        Instant now = Instant.now();
-        return master.workers().stream().map(w -> new WorkerInfo(w.id(), w.pid(), w.generation(), w.state(),
-                uptime(w.pid(), now).orElse(w.uptime()), w.restarts(), w.lastExit(), w.requests())).toList();
-    }
-
-    private static Optional<Duration> uptime(long pid, Instant now) {
-        return ProcessHandle.of(pid).flatMap(process -> process.info().startInstant())
-                .map(start -> Duration.between(start, now)).filter(uptime -> !uptime.isNegative());
+        return master.workers();
     }
 
     @Override

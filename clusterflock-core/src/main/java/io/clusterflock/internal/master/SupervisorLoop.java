@@ -3,6 +3,7 @@ package io.clusterflock.internal.master;
 import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.internal.supervisor.Input;
+import io.clusterflock.internal.supervisor.RolloutState;
 import io.clusterflock.internal.supervisor.Supervisor;
 import java.util.List;
 import java.util.OptionalLong;
@@ -26,7 +27,7 @@ public final class SupervisorLoop implements Runnable {
     private Consumer<Throwable> onCrash = t -> { };
     private volatile List<WorkerInfo> snapshot = List.of();
     private volatile List<SlotInfo> slots = List.of();
-    private volatile int generation;
+    private volatile RolloutState rollout = RolloutState.INITIAL;
 
     /** Binds the supervisor; {@code afterFirstTurn} runs once the first workers are spawned. */
     public void bind(Supervisor supervisor, Runnable afterFirstTurn, Consumer<Throwable> onCrash) {
@@ -66,7 +67,7 @@ public final class SupervisorLoop implements Runnable {
         supervisor.reconcile();
         snapshot = supervisor.snapshot();
         slots = supervisor.slotSnapshot();
-        generation = supervisor.generation();
+        rollout = supervisor.rollout();
     }
 
     private Input await(OptionalLong deadline) throws InterruptedException {
@@ -85,8 +86,8 @@ public final class SupervisorLoop implements Runnable {
         return slots;
     }
 
-    public int generation() {
-        return generation;
+    public RolloutState rollout() {
+        return rollout;
     }
 
     /** Completes with the master's exit code once every worker is gone. */

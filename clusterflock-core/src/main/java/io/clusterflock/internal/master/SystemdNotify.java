@@ -40,7 +40,8 @@ final class SystemdNotify implements Consumer<ClusterEvent> {
             }
             case ClusterEvent.ReloadStarted e -> send("STATUS=reloading to generation " + e.generation());
             case ClusterEvent.ReloadFinished e -> send("STATUS=serving generation " + e.generation());
-            case ClusterEvent.ReloadFailed e -> send("STATUS=reload to generation " + e.generation() + " failed: " + e.reason());
+            case ClusterEvent.ReloadFailed e -> send("STATUS=serving generation " + e.serving() + "; reload to generation "
+                    + e.generation() + " gave up: " + e.reason());
             case ClusterEvent.Shutdown e -> send("STOPPING=1\nSTATUS=" + (e.graceful() ? "draining" : "stopping"));
             default -> { }
         }

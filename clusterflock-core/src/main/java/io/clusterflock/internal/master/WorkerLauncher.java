@@ -1,6 +1,7 @@
 package io.clusterflock.internal.master;
 
 import io.clusterflock.ClusterOptions;
+import io.clusterflock.ExitStatus;
 import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Processes;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +39,8 @@ final class WorkerLauncher implements ProcessPort {
     private final WorkerOutput output;
     /** Null without --aot-cache. */
     private final AotCache aotCache;
+    /** Each unreaped worker's IPC token, forgotten once its exit is taken in. */
+    private final Map<Long, String> tokens = new ConcurrentHashMap<>();
 
     WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, IpcServer ipc,
                    Path notifySocket, Consumer<Input> sink, WorkerOutput output, AotCache aotCache) {
@@ -128,14 +132,21 @@ final class WorkerLauncher implements ProcessPort {
      * processes the JVM spawns for other reasons (ProcessBuilder) are left to the JDK.
      */
     private void reapLater(long pid, String token) {
-        Thread.ofPlatform().daemon().name("clusterflock-reaper-" + pid).stackSize(256 * 1024).start(() -> {
-            var status = Processes.waitFor(pid);
-            if (aotCache != null) {
-                aotCache.exited(pid, status); // before the exit is known: a worker forked for it finds the cache
-            }
+        tokens.put(pid, token);
+        Thread.ofPlatform().daemon().name("clusterflock-reaper-" + pid).stackSize(256 * 1024).start(() ->
+                sink.accept(new Input.Exited(pid, Processes.waitFor(pid))));
+    }
+
+    /** On the supervisor's thread, before it spawns anything in the worker's place. */
+    @Override
+    public void reaped(long pid, ExitStatus status) {
+        if (aotCache != null) {
+            aotCache.exited(pid, status); // a worker forked next finds the cache this one wrote
+        }
+        String token = tokens.remove(pid);
+        if (token != null) {
             ipc.forget(token, pid);
-            sink.accept(new Input.Exited(pid, status));
-        });
+        }
     }
 
     @Override

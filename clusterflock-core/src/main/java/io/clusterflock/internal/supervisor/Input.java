@@ -1,6 +1,7 @@
 package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ExitStatus;
+import java.util.concurrent.CompletableFuture;
 
 /** What the supervisor is told: everything that changes its state arrives as one of these. */
 public sealed interface Input {
@@ -32,12 +33,23 @@ public sealed interface Input {
     /** The master received a signal; the handler only enqueues this. */
     record SignalReceived(int signal) implements Input {}
 
-    /** Keep {@code workers} slots. */
-    record Resize(int workers) implements Input {}
+    /** Keep {@code workers} slots; {@code done} completes once that many serve. */
+    record Resize(int workers, CompletableFuture<Integer> done) implements Input {
+        public Resize(int workers) {
+            this(workers, new CompletableFuture<>());
+        }
+    }
 
-    /** Start a new generation: every slot at once, or one slot at a time ({@code rolling}). */
-    record Reload(boolean rolling) implements Input {}
+    /**
+     * Start a new generation: every slot at once, or one slot at a time ({@code rolling});
+     * {@code done} completes with the generation once it serves on every slot.
+     */
+    record Reload(boolean rolling, CompletableFuture<Integer> done) implements Input {
+        public Reload(boolean rolling) {
+            this(rolling, new CompletableFuture<>());
+        }
+    }
 
-    /** Stop the cluster: gracefully (drain, then kill after the timeout) or at once. */
-    record Shutdown(boolean graceful, String reason) implements Input {}
+    /** Stop the cluster: gracefully (drain, then kill after the timeout) or at once; {@code by}: who asked. */
+    record Shutdown(boolean graceful, String by) implements Input {}
 }

@@ -1,5 +1,7 @@
 package io.clusterflock.internal.supervisor;
 
+import io.clusterflock.ExitStatus;
+
 /**
  * What the supervisor does to the operating system. The real port spawns and signals processes and
  * reports each exit back as an {@link Input.Exited}; unit tests use a fake.
@@ -16,6 +18,14 @@ public interface ProcessPort {
 
     /** Sends {@code signal} to {@code pid}; false when it is already gone. */
     boolean signal(long pid, int signal);
+
+    /**
+     * The supervisor has taken in the exit of {@code pid}, before it spawns anything in its place:
+     * what the port keeps per worker may be settled now (an AOT cache the worker wrote is installed,
+     * so the worker forked next finds it).
+     */
+    default void reaped(long pid, ExitStatus status) {
+    }
 
     /** A worker could not be spawned; the message is for the operator. */
     final class SpawnException extends RuntimeException {

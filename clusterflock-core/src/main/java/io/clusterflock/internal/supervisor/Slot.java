@@ -1,6 +1,7 @@
 package io.clusterflock.internal.supervisor;
 
-import io.clusterflock.ExitStatus;
+import io.clusterflock.WorkerExit;
+import java.util.Optional;
 
 /**
  * A place for one worker, with an id that stays the same across respawns. The slot remembers what
@@ -14,10 +15,10 @@ final class Slot {
     int failures;
     /** No spawn before this time (nanos). */
     long respawnAt;
-    /** Re-forks after unexpected exits. */
+    /** Re-forks after failures. */
     int restarts;
-    ExitStatus lastExit;
-    String lastExitReason;
+    /** How its last worker ended (a failed reload's new worker is the reload's story, not the slot's). */
+    Optional<WorkerExit> lastExit = Optional.empty();
 
     Slot(int id, int targetGeneration, long now) {
         this.id = id;

@@ -1,6 +1,10 @@
 package io.clusterflock.internal.control;
 
+import io.clusterflock.EndCause;
 import io.clusterflock.ExitStatus;
+import io.clusterflock.WorkerExit;
+import io.clusterflock.internal.supervisor.RolloutState;
+import java.time.Instant;
 import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
@@ -21,18 +25,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeMaster implements ControlledMaster {
     final List<Input> submitted = new CopyOnWriteArrayList<>();
     final CompletableFuture<Integer> stopped = new CompletableFuture<>();
+    static final WorkerExit HUNG = new WorkerExit(1, 4710, 1, ExitStatus.killed(9), new EndCause.Hung(Duration.ofSeconds(5)),
+            Duration.ofMinutes(1));
+    static final WorkerExit CRASHED = new WorkerExit(3, 4709, 1, ExitStatus.exited(3), new EndCause.Unexpected(),
+            Duration.ofSeconds(1));
     List<WorkerInfo> workers = new ArrayList<>(List.of(
-            new WorkerInfo(0, 4712, 1, WorkerState.READY, Duration.ofSeconds(192), 0, Optional.empty(), 1234),
-            new WorkerInfo(1, 4713, 1, WorkerState.STARTING, Duration.ofMillis(800), 2,
-                    Optional.of(ExitStatus.killed(9)), -1),
-            new WorkerInfo(2, 4700, 0, WorkerState.STOPPING, Duration.ofHours(2).plusMinutes(5), 0, Optional.empty(), 99),
-            new WorkerInfo(2, 4714, 1, WorkerState.READY, Duration.ofSeconds(3), 0, Optional.empty(), 0)));
+            worker(0, 4712, 1, WorkerState.READY, Optional.empty(), Duration.ofSeconds(192), 0, Optional.empty(), OptionalLong.of(1234)),
+            worker(1, 4713, 1, WorkerState.STARTING, Optional.empty(), Duration.ofMillis(800), 2, Optional.of(HUNG),
+                    OptionalLong.empty()),
+            worker(2, 4700, 0, WorkerState.STOPPING, Optional.of(new EndCause.Replaced(1, false)),
+                    Duration.ofHours(2).plusMinutes(5), 0, Optional.empty(), OptionalLong.of(99)),
+            worker(2, 4714, 1, WorkerState.READY, Optional.empty(), Duration.ofSeconds(3), 0, Optional.empty(), OptionalLong.of(0))));
     List<SlotInfo> slots = new ArrayList<>(List.of(
             new SlotInfo(0, 1, Optional.empty(), 0, Optional.empty()),
-            new SlotInfo(1, 1, Optional.empty(), 2, Optional.of(new SlotInfo.LastExit(ExitStatus.killed(9), "hung: no heartbeat for 5s"))),
+            new SlotInfo(1, 1, Optional.empty(), 2, Optional.of(HUNG)),
             new SlotInfo(2, 1, Optional.empty(), 0, Optional.empty()),
-            new SlotInfo(3, 1, Optional.of(Duration.ofMillis(3_200)), 4,
-                    Optional.of(new SlotInfo.LastExit(ExitStatus.exited(3), "exited unexpectedly")))));
+            new SlotInfo(3, 1, Optional.of(Instant.now().plusMillis(3_250)), 4, Optional.of(CRASHED))));
+    RolloutState rollout = new RolloutState(1, 1, false, false, Optional.empty());
+
+    /** A worker forked {@code uptime} ago, give or take the time the test takes. */
+    private static WorkerInfo worker(int id, long pid, int generation, WorkerState state, Optional<EndCause> ending,
+                                     Duration uptime, int restarts, Optional<WorkerExit> lastExit, OptionalLong requests) {
+        return new WorkerInfo(id, pid, generation, state, ending, Instant.now().minus(uptime).minusMillis(500), restarts,
+                lastExit, requests);
+    }
 
     @Override
     public long pid() {
@@ -60,8 +76,8 @@ final class FakeMaster implements ControlledMaster {
     }
 
     @Override
-    public int generation() {
-        return 1;
+    public RolloutState rollout() {
+        return rollout;
     }
 
     @Override

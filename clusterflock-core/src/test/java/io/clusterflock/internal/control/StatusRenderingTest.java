@@ -3,7 +3,17 @@ package io.clusterflock.internal.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clusterflock.EndCause;
+import io.clusterflock.ExitStatus;
+import io.clusterflock.SlotInfo;
+import io.clusterflock.WorkerExit;
+import io.clusterflock.WorkerInfo;
+import io.clusterflock.WorkerState;
+import io.clusterflock.internal.supervisor.RolloutState;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,32 +26,50 @@ class StatusRenderingTest {
                 "cluster 'default': master pid 4711, up 3m12s, listening on *:5000, generation 1, 4 workers",
                 "SLOT  PID   GEN  STATE                 UPTIME  RESTARTS  RSS       REQUESTS  LAST EXIT",
                 "0     4712  1    ready                 3m12s   0         48.2 MiB  1234      -",
-                "1     4713  1    starting              0s      2         -         -         SIGKILL (hung: no heartbeat for 5s)",
-                "2     4700  0    draining              2h05m   0         48.2 MiB  99        -",
+                "1     4713  1    starting              1s      2         -         -         SIGKILL (hung: no heartbeat for 5s)",
+                "2     4700  0    draining (reload)     2h05m   0         48.2 MiB  99        -",
                 "2     4714  1    ready                 3s      0         48.2 MiB  0         -",
                 "3     -     1    backing off for 3.2s  -       4         -         -         code 3 (exited unexpectedly)"),
                 StatusText.render(StatusReport.of(master)));
     }
 
     @Test
+    void theMasterLineShowsTheServingGenerationApartFromAReloadThatGaveUp() {
+        master.rollout = new RolloutState(1, 2, false, false, Optional.of("worker 0 (pid 9) of generation 2 exited unexpectedly"));
+        assertEquals("cluster 'default': master pid 4711, up 3m12s, listening on *:5000, generation 1 (reload to generation 2"
+                + " gave up: worker 0 (pid 9) of generation 2 exited unexpectedly), 4 workers",
+                StatusText.render(StatusReport.of(master)).getFirst());
+        assertTrue(StatusJson.render(StatusReport.of(master)).contains("\"generation\":1,\"reload\":{\"generation\":2,"
+                + "\"rolling\":false,\"state\":\"gave up\",\"reason\":\"worker 0 (pid 9) of generation 2 exited unexpectedly\"}"));
+        master.rollout = new RolloutState(1, 2, true, true, Optional.empty());
+        assertTrue(StatusText.render(StatusReport.of(master)).getFirst().contains("generation 1 (restarting to generation 2), 4 workers"));
+    }
+
+    @Test
     void jsonHasEveryFieldWithNullWhereNothingApplies() {
         String json = StatusJson.render(StatusReport.of(master));
         assertTrue(json.startsWith("{\"master\":{\"pid\":4711,\"name\":\"default\",\"uptimeMillis\":192000,"
-                + "\"listening\":\"*:5000\",\"port\":5000,\"generation\":1,\"workers\":4},"
-                + "\"workers\":[{\"slot\":0,\"pid\":4712,\"generation\":1,\"state\":\"ready\",\"respawnInMillis\":null,"
-                + "\"uptimeMillis\":192000,\"restarts\":0,\"rssBytes\":50541363,\"requests\":1234,\"lastExit\":null},"), json);
-        assertTrue(json.contains("\"lastExit\":{\"code\":null,\"signal\":9,\"signalName\":\"KILL\",\"reason\":\"hung: no heartbeat for 5s\"}"), json);
-        assertTrue(json.endsWith("{\"slot\":3,\"pid\":null,\"generation\":1,\"state\":\"backing off\",\"respawnInMillis\":3200,"
-                + "\"uptimeMillis\":null,\"restarts\":4,\"rssBytes\":null,\"requests\":null,"
-                + "\"lastExit\":{\"code\":3,\"signal\":null,\"signalName\":null,\"reason\":\"exited unexpectedly\"}}]}"), json);
+                + "\"listening\":\"*:5000\",\"port\":5000,\"generation\":1,\"reload\":null,\"workers\":4},"
+                + "\"workers\":[{\"slot\":0,\"pid\":4712,\"generation\":1,\"state\":\"ready\",\"ending\":null,\"respawnInMillis\":null,"
+                + "\"uptimeMillis\":192"), json);
+        assertTrue(json.contains(",\"restarts\":0,\"rssBytes\":50541363,\"requests\":1234,\"lastExit\":null},"), json);
+        assertTrue(json.contains("\"lastExit\":{\"code\":null,\"signal\":9,\"signalName\":\"KILL\",\"cause\":\"hung\","
+                + "\"expected\":true,\"reason\":\"hung: no heartbeat for 5s\",\"generation\":1}"), json);
+        assertTrue(json.contains("\"state\":\"draining\",\"ending\":\"reload\","), json);
+        assertTrue(json.matches(".*\\{\"slot\":3,\"pid\":null,\"generation\":1,\"state\":\"backing off\",\"ending\":null,"
+                + "\"respawnInMillis\":3[0-9]{3},\"uptimeMillis\":null,\"restarts\":4,\"rssBytes\":null,\"requests\":null,"
+                + "\"lastExit\":\\{\"code\":3,\"signal\":null,\"signalName\":null,\"cause\":\"unexpected\",\"expected\":false,"
+                + "\"reason\":\"exited unexpectedly\",\"generation\":1}}]}"), json);
         assertEquals(1, json.lines().count());
     }
 
     @Test
     void namesWithQuotesCannotBreakTheJson() {
-        master.slots.set(3, new io.clusterflock.SlotInfo(3, 1, java.util.Optional.of(Duration.ofSeconds(1)), 0,
-                java.util.Optional.of(new io.clusterflock.SlotInfo.LastExit(io.clusterflock.ExitStatus.exited(1), "said \"bye\"\n"))));
-        assertTrue(StatusJson.render(StatusReport.of(master)).contains("\"reason\":\"said \\\"bye\\\"\\n\""));
+        master.slots.set(3, new SlotInfo(3, 1, Optional.empty(), 0, Optional.of(new WorkerExit(3, 4708, 1,
+                ExitStatus.exited(1), new EndCause.Shutdown("said \"bye\"\n"), Duration.ofSeconds(1)))));
+        master.workers.add(new WorkerInfo(3, 4715, 1, WorkerState.STARTING, Optional.empty(), Instant.now(), 0,
+                Optional.empty(), OptionalLong.empty()));
+        assertTrue(StatusJson.render(StatusReport.of(master)).contains("\"reason\":\"graceful shutdown (said \\\"bye\\\"\\n)\""));
     }
 
     @Test

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clusterflock.ClusterEvent;
 import io.clusterflock.ClusterOptions;
+import io.clusterflock.EndCause;
 import io.clusterflock.ExitStatus;
 import io.clusterflock.ReadyWhen;
 import io.clusterflock.internal.util.Signals;
+import io.clusterflock.WorkerExit;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
 import java.time.Duration;
@@ -79,7 +81,10 @@ class SupervisorTest {
         assertEquals(1, processes.last().id());
         assertEquals(Optional.of(Duration.ZERO), eventsOf(ClusterEvent.Exit.class).getFirst().respawnIn());
         assertEquals(1, worker(1).restarts());
-        assertEquals(Optional.of(ExitStatus.killed(Signals.KILL)), worker(1).lastExit());
+        WorkerExit last = worker(1).lastExit().orElseThrow();
+        assertEquals(ExitStatus.killed(Signals.KILL), last.status());
+        assertEquals(new EndCause.Unexpected(), last.cause());
+        assertFalse(last.expected());
     }
 
     @Test
@@ -128,7 +133,10 @@ class SupervisorTest {
         input(new Input.SignalReceived(Signals.TERM));
         assertEquals(pids, processes.signalled(Signals.TERM));
         exit(pids.get(0), ExitStatus.exited(0));
-        assertEquals(1, eventsOf(ClusterEvent.Disconnect.class).size());
+        ClusterEvent.Exit stopped = eventsOf(ClusterEvent.Exit.class).getFirst();
+        assertEquals(new EndCause.Shutdown("SIGTERM"), stopped.exit().cause());
+        assertTrue(stopped.exit().expected());
+        assertEquals(Optional.empty(), stopped.respawnIn());
         assertEquals(List.of(), processes.signalled(Signals.KILL));
         clock.advance(Duration.ofSeconds(10));
         supervisor.reconcile();
@@ -195,7 +203,7 @@ class SupervisorTest {
         assertEquals(WorkerState.STARTING, worker(0).state());
         runToNextDeadline();
         assertEquals(List.of(pid), processes.signalled(Signals.KILL));
-        assertEquals(1, eventsOf(ClusterEvent.ReadyTimeout.class).size());
+        assertEquals(new EndCause.NotReady(Duration.ofSeconds(5)), eventsOf(ClusterEvent.Killing.class).getFirst().cause());
         exit(pid, ExitStatus.killed(Signals.KILL));
         assertEquals(Optional.of(Duration.ofMillis(100)), eventsOf(ClusterEvent.Exit.class).getLast().respawnIn());
     }
@@ -233,7 +241,7 @@ class SupervisorTest {
         input(new Input.WorkerReady(processes.spawns.get(3).pid()));
         assertEquals(old, processes.signalled(Signals.TERM));
         assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
-        assertEquals(1, supervisor.generation());
+        assertEquals(1, supervisor.rollout().serving());
     }
 
     @Test
@@ -316,7 +324,7 @@ class SupervisorTest {
         clock.advance(Duration.ofSeconds(2));
         input(new Input.WorkerHeartbeat(pid, 20));
         runToNextDeadline();
-        assertEquals(1, eventsOf(ClusterEvent.Hung.class).size());
+        assertEquals(new EndCause.Hung(Duration.ofSeconds(3)), eventsOf(ClusterEvent.Killing.class).getFirst().cause());
         assertEquals(List.of(pid), processes.signalled(Signals.QUIT));
         assertEquals(List.of(), processes.signalled(Signals.KILL), "the dump gets its moment first");
         runToNextDeadline();
@@ -324,7 +332,7 @@ class SupervisorTest {
         exit(pid, ExitStatus.killed(Signals.KILL));
         runToNextDeadline(); // it lived less than 10 s: the usual backoff applies
         assertEquals(2, processes.spawns.size());
-        assertTrue(supervisor.slotSnapshot().getFirst().lastExit().orElseThrow().reason().startsWith("hung"));
+        assertEquals(new EndCause.Hung(Duration.ofSeconds(3)), supervisor.slotSnapshot().getFirst().lastExit().orElseThrow().cause());
     }
 
     @Test

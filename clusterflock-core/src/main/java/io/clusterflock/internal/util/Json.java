@@ -1,4 +1,4 @@
-package io.clusterflock.internal.control;
+package io.clusterflock.internal.util;
 
 import java.util.Iterator;
 import java.util.List;
@@ -9,10 +9,10 @@ import java.util.Map;
  * a {@link List} an array, a String a string, an Integer or Long a number, a Boolean, or null.
  * Enough for {@code status --json} without a library.
  */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out);
         return out.toString();

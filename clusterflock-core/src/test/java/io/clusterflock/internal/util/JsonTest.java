@@ -1,4 +1,4 @@
-package io.clusterflock.internal.control;
+package io.clusterflock.internal.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,142 @@
+package io.clusterflock.internal.supervisor;
+
+import io.clusterflock.ClusterEvent;
+import io.clusterflock.ClusterException;
+import io.clusterflock.ReloadException;
+import io.clusterflock.WorkerExit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * New code going live: a reload gives every slot the new generation at once, a rolling restart one
+ * slot at a time. A slot's old worker is culled only once the slot has a ready worker of its target
+ * generation (einhorn's cull after ack), so the generation that serves is never left without
+ * workers. A rollout gives up when a new worker fails before it is ready; the slots that had not
+ * switched go back to the generation that serves.
+ */
+final class Rollout {
+    private final Pool pool;
+    private final Consumer<ClusterEvent> events;
+    /** The newest generation asked for. */
+    private int generation;
+    /** The generation of the last rollout that finished: what serves. */
+    private int serving;
+    private boolean underWay;
+    private boolean rolling;
+    /** Slots a rolling restart has still to replace, head first; the head's target is bumped. */
+    private final Deque<Integer> queue = new ArrayDeque<>();
+    /** Callers waiting for the rollout under way, or for one it superseded. */
+    private final List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+    private Optional<String> lastFailure = Optional.empty();
+
+    Rollout(Pool pool, Consumer<ClusterEvent> events) {
+        this.pool = pool;
+        this.events = events;
+    }
+
+    /** Starts {@code generation + 1}; one under way is superseded and its callers wait for this one. */
+    void start(boolean rollingRestart, CompletableFuture<Integer> done, long now) {
+        generation++;
+        underWay = true;
+        rolling = rollingRestart;
+        lastFailure = Optional.empty();
+        queue.clear();
+        waiting.add(done);
+        for (Slot slot : pool.slots()) {
+            slot.failures = 0; // new code gets a fresh start
+            slot.respawnAt = now;
+            if (rollingRestart) {
+                queue.add(slot.id);
+            } else {
+                slot.targetGeneration = generation;
+            }
+        }
+        bumpHead();
+        events.accept(new ClusterEvent.ReloadStarted(generation, rollingRestart));
+    }
+
+    /** A rolling restart moves on once its head slot runs only a ready new worker: never more than one extra. */
+    void advance() {
+        while (!queue.isEmpty()) {
+            Optional<Slot> head = pool.slot(queue.peek());
+            if (head.isPresent() && !(pool.hasReady(head.get(), generation) && pool.onlyGeneration(head.get(), generation))) {
+                return;
+            }
+            queue.poll();
+            bumpHead();
+        }
+    }
+
+    private void bumpHead() {
+        if (!queue.isEmpty()) {
+            pool.slot(queue.peek()).ifPresent(slot -> slot.targetGeneration = generation);
+        }
+    }
+
+    /** Done when every slot has a ready worker of the new generation. */
+    void finishIfDone() {
+        if (underWay && queue.isEmpty() && pool.slots().stream().allMatch(s -> pool.hasReady(s, generation))) {
+            underWay = false;
+            serving = generation;
+            events.accept(new ClusterEvent.ReloadFinished(generation));
+            complete(generation);
+        }
+    }
+
+    /** Whether this exit is a new worker of the rollout under way that failed before it was ready. */
+    boolean failedStart(WorkerProcess dead) {
+        return underWay && dead.generation == generation && !dead.wasReady;
+    }
+
+    /** Whether a worker of this slot that cannot be spawned belongs to the rollout under way. */
+    boolean spawning(Slot slot) {
+        return underWay && slot.targetGeneration == generation;
+    }
+
+    /** Gives up: slots that have not switched go back to the generation they serve. */
+    void abandon(String reason, Optional<WorkerExit> exit, long now) {
+        underWay = false;
+        queue.clear();
+        lastFailure = Optional.of(reason);
+        for (Slot slot : pool.slots()) {
+            if (pool.hasReady(slot, slot.targetGeneration)) {
+                continue; // already switched: keeps the new generation
+            }
+            pool.servingGeneration(slot).ifPresent(gen -> {
+                slot.targetGeneration = gen;
+                slot.failures = 0;
+                slot.respawnAt = now;
+            });
+        }
+        events.accept(new ClusterEvent.ReloadFailed(generation, serving, reason));
+        fail(new ReloadException(generation, serving, reason, exit));
+    }
+
+    /** The cluster is shutting down: nothing more goes live. */
+    void cancel() {
+        underWay = false;
+        queue.clear();
+        fail(new ClusterException("the cluster is shutting down"));
+    }
+
+    private void complete(int generation) {
+        List<CompletableFuture<Integer>> done = List.copyOf(waiting);
+        waiting.clear();
+        done.forEach(f -> f.completeAsync(() -> generation));
+    }
+
+    private void fail(ClusterException failure) {
+        List<CompletableFuture<Integer>> done = List.copyOf(waiting);
+        waiting.clear();
+        done.forEach(f -> CompletableFuture.runAsync(() -> f.completeExceptionally(failure)));
+    }
+
+    RolloutState state() {
+        return new RolloutState(serving, generation, underWay, rolling, lastFailure);
+    }
+}
