@@ -34,6 +34,11 @@ final class SystemPropertyOptions {
             Map.entry("maxRss", (b, v) -> b.maxRss(Sizes.parse("maxRss", v))),
             Map.entry("maxRssGrace", (b, v) -> b.maxRssGrace(Durations.parse("maxRssGrace", v))),
             Map.entry("maxAge", (b, v) -> b.maxAge(Durations.parse("maxAge", v))),
+            Map.entry("logFormat", (b, v) -> b.logFormat(switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "text" -> LogFormat.TEXT;
+                case "json" -> LogFormat.JSON;
+                default -> throw new OptionException("logFormat", v, "text or json");
+            })),
             Map.entry("aotCache", (b, v) -> b.aotCache(java.nio.file.Path.of(v.strip()))));
 
     private SystemPropertyOptions() {}

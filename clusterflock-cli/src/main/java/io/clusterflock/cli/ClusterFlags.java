@@ -30,7 +30,7 @@ final class ClusterFlags {
             Map.entry("workerTimeout", "--worker-timeout"), Map.entry("maxRequests", "--max-requests"),
             Map.entry("maxRequestsJitter", "--max-requests-jitter"), Map.entry("maxRss", "--max-rss"),
             Map.entry("maxRssGrace", "--max-rss-grace"), Map.entry("maxAge", "--max-age"),
-            Map.entry("aotCache", "--aot-cache"));
+            Map.entry("aotCache", "--aot-cache"), Map.entry("logFormat", "--log-format"));
 
     @Option(names = {"-w", "--workers"}, paramLabel = "N",
             description = "Worker processes to keep running (default: available processors).")
@@ -107,6 +107,10 @@ final class ClusterFlags {
             description = "JVM workers map this JDK 25 AOT cache and start sooner; while it is missing, one worker records it (default: none).")
     String aotCache;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "How the master logs its events: text lines, or one JSON object per line (default: text).")
+    String logFormat;
+
     /** Applies the given flags over {@code builder}'s defaults and builds; bad values become one line. */
     ClusterOptions build(ClusterOptions.Builder builder) {
         try {
@@ -179,6 +183,13 @@ final class ClusterFlags {
         }
         if (aotCache != null) {
             b.aotCache(path("aotCache", aotCache));
+        }
+        if (logFormat != null) {
+            switch (logFormat.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "text" -> b.logFormat(io.clusterflock.LogFormat.TEXT);
+                case "json" -> b.logFormat(io.clusterflock.LogFormat.JSON);
+                default -> throw new OptionException("logFormat", logFormat, "text or json");
+            }
         }
     }
 

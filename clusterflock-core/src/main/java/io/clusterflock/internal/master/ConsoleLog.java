@@ -1,6 +1,10 @@
 package io.clusterflock.internal.master;
 
+import io.clusterflock.LogFormat;
+import io.clusterflock.internal.util.Json;
 import java.time.LocalTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.ConsoleHandler;
@@ -17,7 +21,18 @@ public final class ConsoleLog extends Formatter {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
     /** JUL holds loggers weakly: keep the configured one, or its level is lost to the GC. */
     private static final Logger CLUSTERFLOCK = Logger.getLogger("io.clusterflock");
-    private final String prefix = " clusterflock[" + ProcessHandle.current().pid() + "] ";
+    private static final long PID = ProcessHandle.current().pid();
+    /** With {@code --log-format json}: every line one JSON object. */
+    private static volatile boolean json;
+    private final String prefix = " clusterflock[" + PID + "] ";
+
+    /**
+     * Switches the format of the lines this formatter writes: events arrive as JSON objects
+     * already ({@link EventJson}) and are written as they are; any other record becomes one too.
+     */
+    public static void format(LogFormat format) {
+        json = format == LogFormat.JSON;
+    }
 
     /**
      * Installs the one-line format on the root logger, unless the application configured
@@ -49,6 +64,9 @@ public final class ConsoleLog extends Formatter {
 
     @Override
     public String format(LogRecord record) {
+        if (json) {
+            return jsonLine(record);
+        }
         StringBuilder line = new StringBuilder(LocalTime.ofInstant(record.getInstant(), ZoneId.systemDefault()).format(TIME)).append(prefix);
         if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
             line.append("ERROR ");
@@ -57,10 +75,39 @@ public final class ConsoleLog extends Formatter {
         }
         line.append(formatMessage(record)).append(System.lineSeparator());
         if (record.getThrown() != null) {
-            var trace = new java.io.StringWriter();
-            record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-            line.append(trace);
+            line.append(trace(record.getThrown()));
         }
         return line.toString();
+    }
+
+    private String jsonLine(LogRecord record) {
+        String message = formatMessage(record);
+        if (message.startsWith("{\"ts\":")) {
+            return message + System.lineSeparator();
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("ts", record.getInstant().toString());
+        line.put("level", level(record.getLevel()));
+        line.put("event", "log");
+        line.put("pid", PID);
+        line.put("logger", record.getLoggerName());
+        line.put("message", record.getThrown() == null ? message : message + System.lineSeparator() + trace(record.getThrown()));
+        return Json.write(line) + System.lineSeparator();
+    }
+
+    private static String level(Level level) {
+        if (level.intValue() >= Level.SEVERE.intValue()) {
+            return "error";
+        }
+        if (level.intValue() >= Level.WARNING.intValue()) {
+            return "warning";
+        }
+        return level.intValue() >= Level.INFO.intValue() ? "info" : "debug";
+    }
+
+    private static String trace(Throwable thrown) {
+        var trace = new java.io.StringWriter();
+        thrown.printStackTrace(new java.io.PrintWriter(trace));
+        return trace.toString();
     }
 }

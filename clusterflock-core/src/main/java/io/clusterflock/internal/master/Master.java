@@ -54,6 +54,7 @@ public final class Master {
 
     public static Master start(ClusterOptions options) {
         requireSupported();
+        ConsoleLog.format(options.logFormat());
         Path command = resolve(options.command().getFirst());
         AotCache aotCache = AotCache.of(options.aotCache(), command, options.command().subList(1, options.command().size()));
         long startedAt = System.nanoTime();
