@@ -45,6 +45,28 @@ public final class ConsoleLog extends Formatter {
         }
     }
 
+    /**
+     * For a master started with {@code Cluster.start} in a program that set up no logging of its
+     * own (java.util.logging's default console handler is all there is): the master's event lines
+     * go to stderr in this format, one line each as the CLI writes them, and nothing else of the
+     * program's logging changes.
+     */
+    public static void installForEventsUnlessConfigured() {
+        Logger root = Logger.getLogger("");
+        boolean defaultRoot = root.getHandlers().length == 1 && root.getHandlers()[0] instanceof ConsoleHandler handler
+                && handler.getFormatter() instanceof java.util.logging.SimpleFormatter;
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null
+                || !defaultRoot || CLUSTERFLOCK.getHandlers().length > 0) {
+            return; // the CLI or library mode installed this format already, or the program chose its own
+        }
+        ConsoleHandler console = new ConsoleHandler();
+        console.setFormatter(new ConsoleLog());
+        console.setLevel(Level.ALL);
+        CLUSTERFLOCK.addHandler(console);
+        CLUSTERFLOCK.setUseParentHandlers(false);
+    }
+
     /** Replaces the root logger's handlers with one that writes this format to stderr. */
     public static void install() {
         Logger root = Logger.getLogger("");

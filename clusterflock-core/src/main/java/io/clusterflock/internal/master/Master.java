@@ -55,6 +55,9 @@ public final class Master {
     public static Master start(ClusterOptions options) {
         requireSupported();
         ConsoleLog.format(options.logFormat());
+        if (options.logger().filter(logger -> logger.getName().equals("io.clusterflock")).isPresent()) {
+            ConsoleLog.installForEventsUnlessConfigured();
+        }
         Path command = resolve(options.command().getFirst());
         AotCache aotCache = AotCache.of(options.aotCache(), command, options.command().subList(1, options.command().size()));
         long startedAt = System.nanoTime();

@@ -21,48 +21,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The supervisor's lifecycle against a fake clock and a fake process port: no process, no sleep. */
-class SupervisorTest {
-    private final FakeClock clock = new FakeClock();
-    private final FakeProcesses processes = new FakeProcesses(clock);
-    private final List<ClusterEvent> events = new ArrayList<>();
-    private Supervisor supervisor;
-
-    private Supervisor start(int workers, Consumer<ClusterOptions.Builder> more) {
-        ClusterOptions.Builder builder = ClusterOptions.builder().command("app").workers(workers).port(0);
-        more.accept(builder);
-        supervisor = new Supervisor(builder.build(), processes, clock, events::add);
-        supervisor.reconcile();
-        return supervisor;
-    }
-
-    private Supervisor start(int workers) {
-        return start(workers, b -> { });
-    }
-
-    private void input(Input input) {
-        supervisor.handle(input);
-        supervisor.reconcile();
-    }
-
-    private void exit(long pid, ExitStatus status) {
-        processes.alive.remove(pid);
-        input(new Input.Exited(pid, status));
-    }
-
-    /** Moves the clock to the supervisor's next deadline and reconciles. */
-    private void runToNextDeadline() {
-        clock.now = supervisor.nextDeadline().orElseThrow();
-        supervisor.reconcile();
-    }
-
-    private WorkerInfo worker(int id) {
-        return supervisor.snapshot().stream().filter(w -> w.id() == id && w.state() != WorkerState.STOPPING)
-                .findFirst().orElseThrow();
-    }
-
-    private <T extends ClusterEvent> List<T> eventsOf(Class<T> type) {
-        return events.stream().filter(type::isInstance).map(type::cast).toList();
-    }
+class SupervisorTest extends SupervisorFixture {
 
     @Test
     void startsOneReadyWorkerPerSlotWithStableIds() {
