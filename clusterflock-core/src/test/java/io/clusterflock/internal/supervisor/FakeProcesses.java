@@ -13,6 +13,8 @@ final class FakeProcesses implements ProcessPort {
     final List<Spawn> spawns = new ArrayList<>();
     final List<Sent> signals = new ArrayList<>();
     final Set<Long> alive = new HashSet<>();
+    /** What the supervisor asked, in order: "spawn 0", "reaped 100", "signal 100 15". */
+    final List<String> calls = new ArrayList<>();
     private final FakeClock clock;
     private long nextPid = 100;
     /** When set, the next spawn fails with this message. */
@@ -30,6 +32,7 @@ final class FakeProcesses implements ProcessPort {
             throw new SpawnException(message);
         }
         long pid = nextPid++;
+        calls.add("spawn " + id);
         spawns.add(new Spawn(id, generation, pid, clock.now));
         alive.add(pid);
         return pid;
@@ -38,7 +41,13 @@ final class FakeProcesses implements ProcessPort {
     @Override
     public boolean signal(long pid, int signal) {
         signals.add(new Sent(pid, signal));
+        calls.add("signal " + pid + " " + signal);
         return alive.contains(pid);
+    }
+
+    @Override
+    public void reaped(long pid, io.clusterflock.ExitStatus status) {
+        calls.add("reaped " + pid);
     }
 
     Spawn last() {

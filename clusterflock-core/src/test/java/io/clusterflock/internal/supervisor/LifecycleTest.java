@@ -193,6 +193,15 @@ class LifecycleTest extends SupervisorFixture {
     }
 
     @Test
+    void theExitIsSettledWithTheProcessPortBeforeAnythingTakesItsPlace() {
+        start(1);
+        long pid = worker(0).pid();
+        clock.advance(Duration.ofMinutes(1));
+        exit(pid, ExitStatus.exited(1));
+        assertEquals(List.of("spawn 0", "reaped " + pid, "spawn 0"), processes.calls);
+    }
+
+    @Test
     void everyExitCarriesHowLongTheWorkerRan() {
         start(1);
         long pid = worker(0).pid();
