@@ -60,8 +60,7 @@ final class Recycling {
     /** Recycles the workers that are past their age. */
     void enforce(long now) {
         for (WorkerProcess worker : pool.workers()) {
-            OptionalLong due = due(worker);
-            if (due.isPresent() && now - due.getAsLong() >= 0) {
+            if (Clock.reached(due(worker), now)) {
                 recycle(worker, new EndCause.MaxAge(options.maxAge()));
             }
         }

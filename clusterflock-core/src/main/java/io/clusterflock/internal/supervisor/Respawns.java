@@ -2,6 +2,7 @@ package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ClusterEvent;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -35,9 +36,8 @@ final class Respawns {
 
     /** Spawns a worker for every slot whose turn has come. */
     void spawnMissing(long now) {
-        for (Slot slot : pool.slots().stream().toList()) {
-            OptionalLong due = due(slot);
-            if (due.isPresent() && now - due.getAsLong() >= 0) {
+        for (Slot slot : List.copyOf(pool.slots())) {
+            if (Clock.reached(due(slot), now)) {
                 spawn(slot, now);
             }
         }

@@ -42,8 +42,7 @@ final class Watchdog {
     /** Acts on every timer that has run out. */
     void enforce(long now) {
         for (WorkerProcess worker : pool.workers()) {
-            OptionalLong due = due(worker);
-            if (due.isPresent() && now - due.getAsLong() >= 0) {
+            if (Clock.reached(due(worker), now)) {
                 expire(worker);
             }
         }
