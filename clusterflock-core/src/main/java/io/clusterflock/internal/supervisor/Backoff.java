@@ -4,9 +4,10 @@ import java.time.Duration;
 
 /**
  * Respawn delays for a slot whose workers keep dying young: {@code initial}, doubling per
- * consecutive quick death, capped at {@code max}. A worker that stayed up {@link #STABLE_AFTER}
- * resets the count, so one crash of a long-lived worker is re-forked at once. This is what keeps a
- * crash loop from becoming a fork bomb.
+ * consecutive quick death, capped at {@code max}; a {@code max} of zero means no doubling, every
+ * respawn waits {@code initial} (recluster's {@code backoff: 0}). A worker that stayed up
+ * {@link #STABLE_AFTER} resets the count, so one crash of a long-lived worker is re-forked at
+ * once. This is what keeps a crash loop from becoming a fork bomb.
  */
 public record Backoff(Duration initial, Duration max) {
     /** A worker that lived this long was healthy: its death starts the count afresh. */
@@ -17,8 +18,14 @@ public record Backoff(Duration initial, Duration max) {
         if (failures <= 0) {
             return Duration.ZERO;
         }
-        int doublings = Math.min(failures - 1, 40); // 2^40 × any sane initial is past any cap
-        Duration delay = initial.multipliedBy(1L << doublings);
+        if (max.isZero()) {
+            return initial;
+        }
+        Duration delay = initial;
+        // Doubling stops at the cap, so even a century-long delay cannot overflow.
+        for (int doublings = 1; doublings < failures && delay.compareTo(max) < 0; doublings++) {
+            delay = delay.multipliedBy(2);
+        }
         return delay.compareTo(max) > 0 ? max : delay;
     }
 
