@@ -1,15 +1,48 @@
 package io.clusterflock;
 
-import io.clusterflock.internal.util.Durations;
-import java.nio.file.Files;
+import static io.clusterflock.internal.options.Options.AOT_CACHE;
+import static io.clusterflock.internal.options.Options.BACKLOG;
+import static io.clusterflock.internal.options.Options.COMMAND;
+import static io.clusterflock.internal.options.Options.ENV;
+import static io.clusterflock.internal.options.Options.HOST;
+import static io.clusterflock.internal.options.Options.INHERIT_ENVIRONMENT;
+import static io.clusterflock.internal.options.Options.LOGGER;
+import static io.clusterflock.internal.options.Options.LOG_FORMAT;
+import static io.clusterflock.internal.options.Options.MAX_AGE;
+import static io.clusterflock.internal.options.Options.MAX_REQUESTS;
+import static io.clusterflock.internal.options.Options.MAX_REQUESTS_JITTER;
+import static io.clusterflock.internal.options.Options.MAX_RSS;
+import static io.clusterflock.internal.options.Options.MAX_RSS_GRACE;
+import static io.clusterflock.internal.options.Options.NAME;
+import static io.clusterflock.internal.options.Options.PORT;
+import static io.clusterflock.internal.options.Options.PREFIX_OUTPUT;
+import static io.clusterflock.internal.options.Options.READY_TIMEOUT;
+import static io.clusterflock.internal.options.Options.READY_WHEN;
+import static io.clusterflock.internal.options.Options.RESPAWN_DELAY;
+import static io.clusterflock.internal.options.Options.RESPAWN_DELAY_MAX;
+import static io.clusterflock.internal.options.Options.SIGNALS;
+import static io.clusterflock.internal.options.Options.SILENT;
+import static io.clusterflock.internal.options.Options.TIMEOUT;
+import static io.clusterflock.internal.options.Options.TITLE;
+import static io.clusterflock.internal.options.Options.WORKERS;
+import static io.clusterflock.internal.options.Options.WORKER_TIMEOUT;
+
+import io.clusterflock.internal.options.Option;
+import io.clusterflock.internal.options.OptionValues;
+import io.clusterflock.internal.options.Options;
+import io.clusterflock.internal.options.Refusal;
+import io.clusterflock.internal.options.Spelling;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * How a cluster runs. Built once, validated as a whole, frozen; {@link #builder()} lists the
@@ -18,64 +51,19 @@ import java.util.function.Consumer;
 public final class ClusterOptions {
     public static final int MAX_WORKERS = 1024;
 
-    private final List<String> command;
-    private final int workers;
-    private final String host;
-    private final int port;
-    private final int backlog;
-    private final Duration timeout;
-    private final ReadyWhen readyWhen;
-    private final Duration readyTimeout;
-    private final Duration respawnDelay;
-    private final Duration respawnDelayMax;
+    /** Every option of {@link Options}, each with its value or its default. */
+    private final OptionValues values;
     private final Map<String, String> environment;
-    private final boolean inheritEnvironment;
-    private final String title;
-    private final boolean signals;
-    private final String name;
-    private final boolean prefixOutput;
-    private final boolean silent;
-    private final Duration workerTimeout;
-    private final long maxRequests;
-    private final long maxRequestsJitter;
-    private final long maxRss;
-    private final Duration maxRssGrace;
-    private final Duration maxAge;
-    private final Path aotCache;
     private final List<Consumer<ClusterEvent>> listeners;
     private final MessageHandler messageHandler;
-    private final LogFormat logFormat;
-    private final System.Logger logger;
 
-    private ClusterOptions(Builder b) {
-        this.command = List.copyOf(b.command);
-        this.workers = b.workers;
-        this.host = b.host;
-        this.port = b.port;
-        this.backlog = b.backlog;
-        this.timeout = b.timeout;
-        this.readyWhen = b.readyWhen;
-        this.readyTimeout = b.readyTimeout;
-        this.respawnDelay = b.respawnDelay;
-        this.respawnDelayMax = b.respawnDelayMax;
-        this.environment = Map.copyOf(b.environment);
-        this.inheritEnvironment = b.inheritEnvironment;
-        this.title = b.title != null ? b.title : defaultTitle(command);
-        this.signals = b.signals;
-        this.name = b.name;
-        this.prefixOutput = b.prefixOutput;
-        this.silent = b.silent;
-        this.workerTimeout = b.workerTimeout;
-        this.maxRequests = b.maxRequests;
-        this.maxRequestsJitter = b.maxRequestsJitter < 0 ? b.maxRequests / 10 : b.maxRequestsJitter;
-        this.maxRss = b.maxRss;
-        this.maxRssGrace = b.maxRssGrace;
-        this.maxAge = b.maxAge;
-        this.aotCache = b.aotCache;
+    private ClusterOptions(OptionValues values, Builder b) {
+        this.values = values;
+        Map<String, String> environment = new LinkedHashMap<>();
+        values.all(ENV).forEach(variable -> environment.put(variable.getKey(), variable.getValue())); // the last one set wins
+        this.environment = Collections.unmodifiableMap(environment);
         this.listeners = List.copyOf(b.listeners);
         this.messageHandler = b.messageHandler;
-        this.logFormat = b.logFormat;
-        this.logger = b.logger;
     }
 
     public static Builder builder() {
@@ -83,121 +71,76 @@ public final class ClusterOptions {
     }
 
     /** The worker command: executable and arguments. */
-    public List<String> command() { return command; }
+    public List<String> command() { return values.get(COMMAND); }
     /** How many workers to keep running. */
-    public int workers() { return workers; }
+    public int workers() { return values.get(WORKERS); }
     /** The address to listen on; null means all interfaces. */
-    public String host() { return host; }
+    public String host() { return values.find(HOST).orElse(null); }
     /** The TCP port; 0 lets the kernel pick one. */
-    public int port() { return port; }
+    public int port() { return values.get(PORT); }
     /** The listen backlog: connections the kernel queues while every worker is busy. */
-    public int backlog() { return backlog; }
+    public int backlog() { return values.get(BACKLOG); }
     /** How long a stopping worker may drain before it is killed. */
-    public Duration timeout() { return timeout; }
-    public ReadyWhen readyWhen() { return readyWhen; }
+    public Duration timeout() { return values.get(TIMEOUT); }
+    public ReadyWhen readyWhen() { return values.get(READY_WHEN); }
     /** How long a new worker may take to become ready before it counts as a failed start. */
-    public Duration readyTimeout() { return readyTimeout; }
+    public Duration readyTimeout() { return values.get(READY_TIMEOUT); }
     /** The first delay before re-forking a slot whose worker died young. */
-    public Duration respawnDelay() { return respawnDelay; }
-    /** The cap the respawn delay doubles up to. */
-    public Duration respawnDelayMax() { return respawnDelayMax; }
+    public Duration respawnDelay() { return values.get(RESPAWN_DELAY); }
+    /** The cap the respawn delay doubles up to; zero: no doubling, every respawn waits {@link #respawnDelay}. */
+    public Duration respawnDelayMax() { return values.get(RESPAWN_DELAY_MAX); }
     /** Variables set for workers, over the inherited ones. */
     public Map<String, String> environment() { return environment; }
     /** Whether workers inherit the master's environment. */
-    public boolean inheritEnvironment() { return inheritEnvironment; }
+    public boolean inheritEnvironment() { return values.get(INHERIT_ENVIRONMENT); }
     /** The label in process titles: {@code clusterflock worker 0 [title]}. */
-    public String title() { return title; }
+    public String title() { return values.get(TITLE); }
     /** Whether the master takes over TERM, INT, HUP, USR2, TTIN and TTOU. */
-    public boolean signals() { return signals; }
+    public boolean signals() { return values.get(SIGNALS); }
     /** The cluster's name: its control socket is found by it ({@code clusterflock status --name NAME}). */
-    public String name() { return name; }
+    public String name() { return values.get(NAME); }
     /** Whether each line a worker writes is tagged with its id in the master's output. */
-    public boolean prefixOutput() { return prefixOutput; }
+    public boolean prefixOutput() { return values.get(PREFIX_OUTPUT); }
     /** Whether workers' stdout and stderr are kept out of the master's output (cluster-master's silent). */
-    public boolean silent() { return silent; }
+    public boolean silent() { return values.get(SILENT); }
+    /** How the master writes its one line per event: text, or one JSON object per line. */
+    public LogFormat logFormat() { return values.get(LOG_FORMAT); }
+    /** Where the master writes its one line per event; empty when the event log is off. */
+    public Optional<System.Logger> logger() { return values.find(LOGGER); }
     /** A worker that has heartbeated and then stays silent this long is hung: dumped, killed, re-forked. Zero: off. */
-    public Duration workerTimeout() { return workerTimeout; }
+    public Duration workerTimeout() { return values.get(WORKER_TIMEOUT); }
     /** A worker that has served this many requests is replaced (0: never). */
-    public long maxRequests() { return maxRequests; }
+    public long maxRequests() { return values.get(MAX_REQUESTS); }
     /** Up to this many requests are added at random to each worker's {@link #maxRequests}, so they do not all go at once. */
-    public long maxRequestsJitter() { return maxRequestsJitter; }
+    public long maxRequestsJitter() { return values.get(MAX_REQUESTS_JITTER); }
     /** A worker whose resident memory stays above this many bytes for {@link #maxRssGrace} is replaced (0: never). */
-    public long maxRss() { return maxRss; }
+    public long maxRss() { return values.get(MAX_RSS); }
     /** How long a worker may stay above {@link #maxRss} before it is replaced: a spike is not a leak. */
-    public Duration maxRssGrace() { return maxRssGrace; }
+    public Duration maxRssGrace() { return values.get(MAX_RSS_GRACE); }
     /** A worker older than this is replaced (zero: never). */
-    public Duration maxAge() { return maxAge; }
+    public Duration maxAge() { return values.get(MAX_AGE); }
     /**
      * The JDK's ahead-of-time cache for JVM workers (absolute), or null: workers map it and start
      * sooner; while it is missing, one worker at a time records it (see {@link Builder#aotCache}).
      */
-    public Path aotCache() { return aotCache; }
+    public Path aotCache() { return values.find(AOT_CACHE).orElse(null); }
     /** What answers workers' messages; by default they are only logged. */
     public MessageHandler messageHandler() { return messageHandler; }
-    /** How the master logs its events. */
-    public LogFormat logFormat() { return logFormat; }
-    /** Where the master writes one line per event; empty when the event log is off. */
-    public java.util.Optional<System.Logger> logger() { return java.util.Optional.ofNullable(logger); }
     /** The listeners added with {@link Builder#onEvent}. */
     public List<Consumer<ClusterEvent>> listeners() { return listeners; }
 
-    private static String defaultTitle(List<String> command) {
-        if (command.isEmpty()) {
-            return "";
-        }
-        String first = command.getFirst();
-        return first.substring(first.lastIndexOf('/') + 1);
-    }
-
-    /** Collects options; {@link #build()} validates them all. */
+    /** Collects options; {@link #build()} validates them all. The defaults are those of {@link Options}. */
     public static final class Builder {
-        private List<String> command = List.of();
-        private int workers = Runtime.getRuntime().availableProcessors(); // container-aware
-        private String host;
-        private Integer port;
-        private int backlog = 1024;
-        private Duration timeout = Duration.ofSeconds(10);
-        private ReadyWhen readyWhen = ReadyWhen.STARTED;
-        private Duration readyTimeout = Duration.ofSeconds(60);
-        private Duration respawnDelay = Duration.ofMillis(100);
-        private Duration respawnDelayMax = Duration.ofSeconds(30);
-        private final Map<String, String> environment = new LinkedHashMap<>();
-        private boolean inheritEnvironment = true;
-        private String title;
-        private boolean signals = true;
-        private String name = "default";
-        private boolean prefixOutput;
-        private boolean silent;
-        private Duration workerTimeout = Duration.ZERO;
-        private long maxRequests;
-        private long maxRequestsJitter = -1;
-        private long maxRss;
-        private Duration maxRssGrace = Duration.ofSeconds(2);
-        private Duration maxAge = Duration.ZERO;
-        private Path aotCache;
+        /** Package-private: system properties and environment variables record how the operator wrote them. */
+        final OptionValues values = new OptionValues();
         private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         private MessageHandler messageHandler = message -> { };
-        private LogFormat logFormat = LogFormat.TEXT;
-        private System.Logger logger = System.getLogger("io.clusterflock");
 
         private Builder() {}
 
-        /** Default: TEXT. */
-        public Builder logFormat(LogFormat format) {
-            this.logFormat = Objects.requireNonNull(format, "logFormat");
-            return this;
-        }
-
-        /** Default: {@code System.getLogger("io.clusterflock")}; null turns the event log off. */
-        public Builder logger(System.Logger logger) {
-            this.logger = logger;
-            return this;
-        }
-
         /** The worker command. Default: none (required). */
         public Builder command(List<String> command) {
-            this.command = List.copyOf(command);
-            return this;
+            return set(COMMAND, List.copyOf(command));
         }
 
         public Builder command(String... command) {
@@ -215,134 +158,125 @@ public final class ClusterOptions {
 
         /** Default: the available processors (container-aware). */
         public Builder workers(int workers) {
-            this.workers = workers;
-            return this;
+            return set(WORKERS, workers);
         }
 
         /** Default: all interfaces (IPv6 and IPv4 where the kernel has IPv6). */
         public Builder host(String host) {
-            this.host = host == null || host.isBlank() || host.equals("*") ? null : host.strip();
-            return this;
+            return host == null || host.isBlank() || host.equals("*") ? unset(HOST) : set(HOST, host.strip());
         }
 
         /** Default: {@code $PORT}, else 5000. */
         public Builder port(int port) {
-            this.port = port;
-            return this;
+            return set(PORT, port);
         }
 
         /** Default: 1024. */
         public Builder backlog(int backlog) {
-            this.backlog = backlog;
-            return this;
+            return set(BACKLOG, backlog);
         }
 
         /** Graceful-stop time before a worker is killed. Default: 10 s. */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
+            return set(TIMEOUT, Objects.requireNonNull(timeout, "timeout"));
         }
 
         /** Default: {@link ReadyWhen#STARTED}. */
         public Builder readyWhen(ReadyWhen readyWhen) {
-            this.readyWhen = Objects.requireNonNull(readyWhen, "readyWhen");
-            return this;
+            return set(READY_WHEN, Objects.requireNonNull(readyWhen, "readyWhen"));
         }
 
         /** Default: 60 s. */
         public Builder readyTimeout(Duration readyTimeout) {
-            this.readyTimeout = Objects.requireNonNull(readyTimeout, "readyTimeout");
-            return this;
+            return set(READY_TIMEOUT, Objects.requireNonNull(readyTimeout, "readyTimeout"));
         }
 
-        /** Default: 100 ms, doubling per quick death. */
+        /** Default: 100 ms, doubling per quick death up to {@link #respawnDelayMax}. */
         public Builder respawnDelay(Duration respawnDelay) {
-            this.respawnDelay = Objects.requireNonNull(respawnDelay, "respawnDelay");
-            return this;
+            return set(RESPAWN_DELAY, Objects.requireNonNull(respawnDelay, "respawnDelay"));
         }
 
-        /** Default: 30 s. */
+        /** Default: 30 s. Zero: no doubling, every respawn waits {@link #respawnDelay}. */
         public Builder respawnDelayMax(Duration respawnDelayMax) {
-            this.respawnDelayMax = Objects.requireNonNull(respawnDelayMax, "respawnDelayMax");
-            return this;
+            return set(RESPAWN_DELAY_MAX, Objects.requireNonNull(respawnDelayMax, "respawnDelayMax"));
         }
 
         /** Sets a variable for workers. */
         public Builder env(String name, String value) {
-            environment.put(name, value);
-            return this;
+            return set(ENV, Map.entry(name, value));
         }
 
         /** Default: true. */
         public Builder inheritEnvironment(boolean inherit) {
-            this.inheritEnvironment = inherit;
-            return this;
+            return set(INHERIT_ENVIRONMENT, inherit);
         }
 
         /** Default: the command's file name. */
         public Builder title(String title) {
-            this.title = title;
-            return this;
+            return title == null ? unset(TITLE) : set(TITLE, title);
         }
 
         /** Default: true. */
         public Builder signals(boolean signals) {
-            this.signals = signals;
-            return this;
+            return set(SIGNALS, signals);
         }
 
         /** Default: "default". Several clusters side by side need different names. */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
+            return set(NAME, Objects.requireNonNull(name, "name"));
         }
 
         /** Default: false. */
         public Builder prefixOutput(boolean prefix) {
-            this.prefixOutput = prefix;
-            return this;
+            return set(PREFIX_OUTPUT, prefix);
         }
 
         /** Default: false. */
         public Builder silent(boolean silent) {
-            this.silent = silent;
-            return this;
+            return set(SILENT, silent);
+        }
+
+        /** How the master logs its events. Default: {@link LogFormat#TEXT}. */
+        public Builder logFormat(LogFormat format) {
+            return set(LOG_FORMAT, Objects.requireNonNull(format, "logFormat"));
+        }
+
+        /**
+         * Where the master writes its one line per event. Default:
+         * {@code System.getLogger("io.clusterflock")}; {@code null} turns the event log off.
+         */
+        public Builder logger(System.Logger logger) {
+            return set(LOGGER, logger);
         }
 
         /** Default: zero, off. */
         public Builder workerTimeout(Duration timeout) {
-            this.workerTimeout = Objects.requireNonNull(timeout, "workerTimeout");
-            return this;
+            return set(WORKER_TIMEOUT, Objects.requireNonNull(timeout, "workerTimeout"));
         }
 
         /** Default: 0, never. */
         public Builder maxRequests(long requests) {
-            this.maxRequests = requests;
-            return this;
+            return set(MAX_REQUESTS, requests);
         }
 
         /** Default: a tenth of {@link #maxRequests}. */
         public Builder maxRequestsJitter(long jitter) {
-            this.maxRequestsJitter = jitter;
-            return this;
+            return set(MAX_REQUESTS_JITTER, jitter);
         }
 
         /** Default: 0, never. In bytes. */
         public Builder maxRss(long bytes) {
-            this.maxRss = bytes;
-            return this;
+            return set(MAX_RSS, bytes);
         }
 
         /** Default: 2 s. */
         public Builder maxRssGrace(Duration grace) {
-            this.maxRssGrace = Objects.requireNonNull(grace, "maxRssGrace");
-            return this;
+            return set(MAX_RSS_GRACE, Objects.requireNonNull(grace, "maxRssGrace"));
         }
 
         /** Default: zero, never. */
         public Builder maxAge(Duration age) {
-            this.maxAge = Objects.requireNonNull(age, "maxAge");
-            return this;
+            return set(MAX_AGE, Objects.requireNonNull(age, "maxAge"));
         }
 
         /**
@@ -357,8 +291,7 @@ public final class ClusterOptions {
          * class path: a JVM ignores a cache that does not match it.
          */
         public Builder aotCache(Path file) {
-            this.aotCache = file == null ? null : file.toAbsolutePath().normalize();
-            return this;
+            return file == null ? unset(AOT_CACHE) : set(AOT_CACHE, file.toAbsolutePath().normalize());
         }
 
         /** Adds a listener for the cluster's events; called on the supervisor thread. */
@@ -378,8 +311,8 @@ public final class ClusterOptions {
 
         /**
          * Applies {@code -Dclusterflock.<option>=<value>} system properties over what is set so far
-         * (workers, port, host, backlog, timeout, readyWhen, readyTimeout, respawnDelay,
-         * respawnDelayMax, title, …, aotCache), so an operator can tune a library-mode program without a rebuild.
+         * ({@code workers}, {@code port}, {@code timeout}, …: every option that has a flag, except
+         * {@code env}), so an operator can tune a library-mode program without a rebuild.
          *
          * @throws OptionException naming the property when a value or a name is wrong
          */
@@ -388,61 +321,50 @@ public final class ClusterOptions {
             return this;
         }
 
-        /** Validates every option and freezes them. */
+        /**
+         * Validates every option and freezes them. A refusal names the option as it was written:
+         * {@code -Dclusterflock.port} for a property, {@code $PORT} for the environment variable,
+         * else as this builder's method.
+         */
         public ClusterOptions build() {
-            if (port == null) {
-                port = portFromEnvironment();
-            }
-            validate();
-            return new ClusterOptions(this);
+            return build(System::getenv);
         }
 
-        private static int portFromEnvironment() {
-            String value = System.getenv("PORT");
-            if (value == null || value.isBlank()) {
-                return 5000;
+        /** {@link #build()} with {@code environment} for the environment variables. */
+        ClusterOptions build(Function<String, String> environment) {
+            for (Option<?> option : Options.ALL) {
+                option.environment().filter(variable -> !values.isSet(option))
+                        .map(environment).filter(text -> !text.isBlank())
+                        .ifPresent(text -> setText(option, text, Spelling.ENVIRONMENT));
             }
+            OptionValues resolved = values.resolved();
+            Optional<Refusal> refusal = Options.refusal(resolved);
+            if (refusal.isPresent()) {
+                Option<?> blamed = Options.named(refusal.get().option()).orElseThrow();
+                throw new OptionException(refusal.get(), resolved.spelling(blamed));
+            }
+            return new ClusterOptions(resolved, this);
+        }
+
+        /** Sets {@code option} from {@code text} as the operator wrote it; a refusal names it so. */
+        <T> void setText(Option<T> option, String text, Spelling spelling) {
             try {
-                return Integer.parseInt(value.strip());
-            } catch (NumberFormatException e) {
-                throw new OptionException("PORT", value, "a port number from 0 to 65535");
+                option.set(this, option.parse(text));
+            } catch (OptionException e) {
+                throw e.spelledAs(spelling);
             }
+            values.spelledAs(option, spelling);
         }
 
-        private void validate() {
-            if (command.isEmpty() || command.getFirst().isBlank()) {
-                throw new OptionException("command", String.join(" ", command), "a program to run as each worker");
-            }
-            check(workers >= 1 && workers <= MAX_WORKERS, "workers", workers, "a whole number from 1 to " + MAX_WORKERS);
-            check(port >= 0 && port <= 65535, "port", port, "a port number from 0 to 65535");
-            check(backlog >= 1 && backlog <= 65535, "backlog", backlog, "a whole number from 1 to 65535");
-            check(!timeout.isNegative(), "timeout", Durations.format(timeout), "a duration of 0 or more, e.g. 10s");
-            check(readyTimeout.isPositive(), "readyTimeout", Durations.format(readyTimeout), "a duration above 0, e.g. 60s");
-            check(respawnDelay.isPositive(), "respawnDelay", Durations.format(respawnDelay), "a duration above 0, e.g. 100ms");
-            check(respawnDelayMax.compareTo(respawnDelay) >= 0, "respawnDelayMax", Durations.format(respawnDelayMax),
-                    "a duration no shorter than respawnDelay (" + Durations.format(respawnDelay) + ")");
-            check(name.matches("[A-Za-z0-9._-]{1,64}"), "name", name, "1 to 64 letters, digits, '.', '_' or '-'");
-            check(!(prefixOutput && silent), "prefixOutput", "with silent", "one of prefixOutput and silent");
-            check(!workerTimeout.isNegative(), "workerTimeout", Durations.format(workerTimeout), "a duration of 0 (off) or more");
-            check(maxRequests >= 0, "maxRequests", maxRequests, "a number of requests, 0 for never");
-            check(maxRequestsJitter >= -1, "maxRequestsJitter", maxRequestsJitter, "a number of requests of 0 or more");
-            check(maxRss >= 0, "maxRss", maxRss, "a size such as 512m, 0 for never");
-            check(!maxRssGrace.isNegative(), "maxRssGrace", Durations.format(maxRssGrace), "a duration of 0 or more");
-            check(!maxAge.isNegative(), "maxAge", Durations.format(maxAge), "a duration of 0 (never) or more");
-            if (aotCache != null) {
-                check(Files.isDirectory(aotCache.getParent()), "aotCache", aotCache, "a file in an existing directory");
-                check(!Files.isDirectory(aotCache), "aotCache", aotCache, "a file, not a directory");
-            }
-            for (String name : environment.keySet()) {
-                check(!name.isEmpty() && name.indexOf('=') < 0 && name.indexOf('\0') < 0, "env", name,
-                        "NAME=VALUE with a name that has no '='");
-            }
+        private <T> Builder set(Option<T> option, T value) {
+            values.set(option, value);
+            return this;
         }
 
-        private static void check(boolean ok, String option, Object value, String allowed) {
-            if (!ok) {
-                throw new OptionException(option, value, allowed);
-            }
+        /** Back to the option's default. */
+        private Builder unset(Option<?> option) {
+            values.clear(option);
+            return this;
         }
     }
 }

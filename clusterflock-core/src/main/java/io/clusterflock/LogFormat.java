@@ -1,9 +1,9 @@
 package io.clusterflock;
 
-/** How the master logs its events. */
+/** How the master writes its one line per event ({@code --log-format}). */
 public enum LogFormat {
-    /** One line of text per event. */
+    /** A line of text for a person: {@code worker 0 (pid 4712) forked, generation 0}. */
     TEXT,
-    /** One JSON object per line per event: for log shippers and tests. */
+    /** One JSON object per line, for a log collector. */
     JSON
 }

@@ -56,6 +56,27 @@ class BadInputIT {
         assertRefused(options, named);
     }
 
+    /** Values each option accepts on its own, refused together or by name: the whole line, naming the flags typed. */
+    static Stream<Arguments> refusedValues() {
+        return Stream.of(
+                Arguments.of(List.of("--respawn-delay", "2s", "--respawn-delay-max", "1ms"), "clusterflock: --respawn-delay-max: '1ms' "
+                        + "is not allowed; use a duration no shorter than --respawn-delay (2s), or 0 for a constant delay"),
+                Arguments.of(List.of("--prefix-output", "--silent"),
+                        "clusterflock: --prefix-output and --silent cannot be combined; use one of them"),
+                Arguments.of(List.of("--log-format", "xml"), "clusterflock: --log-format: 'xml' is not allowed; use text or json"),
+                Arguments.of(List.of("--ready-when", "soon"),
+                        "clusterflock: --ready-when: 'soon' is not allowed; use started, listening or ready"));
+    }
+
+    @ParameterizedTest(name = "run {0}")
+    @MethodSource("refusedValues")
+    void refusedValuesAreNamedAsTyped(List<String> options, String expected) {
+        List<String> args = new ArrayList<>(List.of("-w", "1", "-p", "0"));
+        args.addAll(options);
+        args.addAll(List.of("--", "sleep", "30"));
+        assertEquals(expected, assertRefused(args, options.getFirst()));
+    }
+
     @Test
     void portAlreadyInUseIsRefused() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
@@ -71,8 +92,8 @@ class BadInputIT {
         assertRefused(List.of("-w", "1", "-p", "0", "--", script.toString()), script.toString());
     }
 
-    /** Runs {@code clusterflock run OPTIONS} and checks it is refused properly, naming {@code named}. */
-    private static void assertRefused(List<String> options, String named) {
+    /** Runs {@code clusterflock run OPTIONS}, checks it is refused properly, naming {@code named}; returns the line. */
+    private static String assertRefused(List<String> options, String named) {
         String title = "it-" + UUID.randomUUID();
         List<String> args = new ArrayList<>(List.of("run", "--title", title));
         args.addAll(options);
@@ -92,6 +113,7 @@ class BadInputIT {
                     () -> master.remaining().isEmpty() && Procs.withArgsContaining(title).isEmpty()),
                     () -> "left behind:" + MasterProcess.describe(master.remaining())
                             + MasterProcess.describe(Procs.withArgsContaining(title)));
+            return line;
         }
     }
 }

@@ -1,0 +1,231 @@
+package io.clusterflock.internal.options;
+
+import io.clusterflock.ClusterOptions;
+import io.clusterflock.ClusterOptions.Builder;
+import io.clusterflock.LogFormat;
+import io.clusterflock.ReadyWhen;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every option of a cluster, declared once. The builder's methods, its validation, the
+ * {@code -Dclusterflock.*} properties and the command line's flags and help are all read from
+ * here, so an option is named, parsed, checked and explained the same way wherever it is set.
+ */
+public final class Options {
+    public static final Option<List<String>> COMMAND = Option.<List<String>>apiOnly("command", words -> String.join(" ", words))
+            .label("COMMAND")
+            .byDefault(List.of(), "none (required)")
+            .allowed(words -> !words.isEmpty() && !words.getFirst().isBlank(), "a program to run as each worker")
+            .help("The worker program and its arguments")
+            .reachedBy(Builder::command, ClusterOptions::command);
+
+    public static final Option<Integer> WORKERS = Option.named("workers", TextForm.wholeNumber())
+            .flags("-w", "--workers").label("N").property()
+            .byDefault(values -> Runtime.getRuntime().availableProcessors(), "available processors") // container-aware
+            .allowed(n -> n >= 1 && n <= ClusterOptions.MAX_WORKERS, "a whole number from 1 to " + ClusterOptions.MAX_WORKERS)
+            .help("Worker processes to keep running")
+            .reachedBy(Builder::workers, ClusterOptions::workers);
+
+    public static final Option<Integer> PORT = Option.named("port", TextForm.wholeNumber())
+            .flags("-p", "--port").label("PORT").property().environment("PORT")
+            .byDefault(5000, "$PORT, else 5000")
+            .allowed(n -> n >= 0 && n <= 65535, "a port number from 0 to 65535")
+            .help("TCP port; 0 lets the kernel pick a free one")
+            .reachedBy(Builder::port, ClusterOptions::port);
+
+    public static final Option<String> HOST = Option.named("host", TextForm.text())
+            .flags("--host").label("HOST").property()
+            .noneByDefault("all interfaces")
+            .help("Address to listen on")
+            .reachedBy(Builder::host, ClusterOptions::host);
+
+    public static final Option<Integer> BACKLOG = Option.named("backlog", TextForm.wholeNumber())
+            .flags("--backlog").label("N").property()
+            .byDefault(1024, "1024")
+            .allowed(n -> n >= 1 && n <= 65535, "a whole number from 1 to 65535")
+            .help("Listen backlog: connections the kernel queues while every worker is busy")
+            .reachedBy(Builder::backlog, ClusterOptions::backlog);
+
+    public static final Option<Duration> TIMEOUT = Option.named("timeout", TextForm.duration())
+            .flags("-t", "--timeout").label("DURATION").property()
+            .byDefault(Duration.ofSeconds(10), "10s")
+            .allowed(d -> !d.isNegative(), "a duration of 0 or more, such as 500ms, 10s or 2m")
+            .help("Graceful stop: how long a worker may drain before it is killed")
+            .reachedBy(Builder::timeout, ClusterOptions::timeout);
+
+    public static final Option<ReadyWhen> READY_WHEN = Option.named("readyWhen", TextForm.choice(ReadyWhen.class))
+            .flags("--ready-when").label("WHEN").property()
+            .byDefault(ReadyWhen.STARTED, "started")
+            .help("When a new worker counts as ready: started, listening or ready")
+            .reachedBy(Builder::readyWhen, ClusterOptions::readyWhen);
+
+    public static final Option<Duration> READY_TIMEOUT = Option.named("readyTimeout", TextForm.duration())
+            .flags("--ready-timeout").label("DURATION").property()
+            .byDefault(Duration.ofSeconds(60), "60s")
+            .allowed(Duration::isPositive, "a duration above 0, such as 30s or 2m")
+            .help("A worker not ready in this time is killed and counts as a failed start")
+            .reachedBy(Builder::readyTimeout, ClusterOptions::readyTimeout);
+
+    public static final Option<Duration> RESPAWN_DELAY = Option.named("respawnDelay", TextForm.duration())
+            .flags("--respawn-delay").label("DURATION").property()
+            .byDefault(Duration.ofMillis(100), "100ms")
+            .allowed(Duration::isPositive, "a duration above 0, such as 100ms or 2s")
+            .help("First delay before re-forking a worker that died young; doubles per quick death")
+            .reachedBy(Builder::respawnDelay, ClusterOptions::respawnDelay);
+
+    public static final Option<Duration> RESPAWN_DELAY_MAX = Option.named("respawnDelayMax", TextForm.duration())
+            .flags("--respawn-delay-max").label("DURATION").property()
+            .byDefault(Duration.ofSeconds(30), "30s")
+            .allowed(d -> !d.isNegative(), "0 (a constant delay) or a duration such as 30s or 2m")
+            .help("Cap of the doubling respawn delay; 0: no doubling, every respawn waits --respawn-delay")
+            .reachedBy(Builder::respawnDelayMax, ClusterOptions::respawnDelayMax);
+
+    public static final Option<Map.Entry<String, String>> ENV = Option.named("env", TextForm.assignment())
+            .flags("-e", "--env").label("NAME=VALUE").repeatable()
+            .allowed(variable -> !variable.getKey().isEmpty() && variable.getKey().indexOf('=') < 0
+                    && variable.getKey().indexOf('\0') < 0, "NAME=VALUE with a name that has no '='")
+            .help("Set a variable for the workers, over the inherited environment (repeatable)")
+            .reachedBy((builder, variable) -> builder.env(variable.getKey(), variable.getValue()), ClusterOptions::environment);
+
+    public static final Option<Boolean> INHERIT_ENVIRONMENT = Option.<Boolean>apiOnly("inheritEnvironment", String::valueOf)
+            .byDefault(true, "true")
+            .help("Whether workers inherit the master's environment")
+            .reachedBy(Builder::inheritEnvironment, ClusterOptions::inheritEnvironment);
+
+    public static final Option<String> TITLE = Option.named("title", TextForm.text())
+            .flags("--title").label("TITLE").property()
+            .byDefault(values -> fileName(values.get(COMMAND)), "the command's file name")
+            .help("Label in process titles: 'clusterflock worker 0 [TITLE]'")
+            .reachedBy(Builder::title, ClusterOptions::title);
+
+    public static final Option<Boolean> SIGNALS = Option.<Boolean>apiOnly("signals", String::valueOf)
+            .byDefault(true, "true")
+            .help("Whether the master takes over TERM, INT, HUP, USR2, TTIN and TTOU")
+            .reachedBy(Builder::signals, ClusterOptions::signals);
+
+    public static final Option<String> NAME = Option.named("name", TextForm.text())
+            .flags("--name").label("NAME").property()
+            .byDefault("default", "default")
+            .allowed(name -> name.matches("[A-Za-z0-9._-]{1,64}"), "1 to 64 letters, digits, '.', '_' or '-'")
+            .help("The cluster's name, for control commands when several run side by side")
+            .reachedBy(Builder::name, ClusterOptions::name);
+
+    public static final Option<Boolean> PREFIX_OUTPUT = Option.named("prefixOutput", TextForm.toggle())
+            .flags("--prefix-output").property()
+            .byDefault(false, "off")
+            .help("Tag each line a worker writes with its id")
+            .reachedBy(Builder::prefixOutput, ClusterOptions::prefixOutput);
+
+    public static final Option<Boolean> SILENT = Option.named("silent", TextForm.toggle())
+            .flags("--silent").property()
+            .byDefault(false, "off")
+            .help("Keep the workers' stdout and stderr out of the master's output")
+            .reachedBy(Builder::silent, ClusterOptions::silent);
+
+    public static final Option<LogFormat> LOG_FORMAT = Option.named("logFormat", TextForm.choice(LogFormat.class))
+            .flags("--log-format").label("FORMAT").property()
+            .byDefault(LogFormat.TEXT, "text")
+            .help("How the master logs its events: text lines, or one JSON object per line")
+            .reachedBy(Builder::logFormat, ClusterOptions::logFormat);
+
+    public static final Option<System.Logger> LOGGER = Option.<System.Logger>apiOnly("logger", System.Logger::getName)
+            .byDefault(values -> System.getLogger("io.clusterflock"), "System.getLogger(\"io.clusterflock\")")
+            .help("Where the master writes its one line per event; none turns the event log off")
+            .reachedBy(Builder::logger, ClusterOptions::logger);
+
+    public static final Option<Duration> WORKER_TIMEOUT = Option.named("workerTimeout", TextForm.duration())
+            .flags("--worker-timeout").label("DURATION").property()
+            .byDefault(Duration.ZERO, "off")
+            .allowed(d -> !d.isNegative(), "0 (off) or a duration such as 3s or 1m")
+            .help("A worker that heartbeats, then misses this long, gets a thread dump, is killed and re-forked")
+            .reachedBy(Builder::workerTimeout, ClusterOptions::workerTimeout);
+
+    public static final Option<Long> MAX_REQUESTS = Option.named("maxRequests", TextForm.count())
+            .flags("--max-requests").label("N").property()
+            .byDefault(0L, "never")
+            .allowed(n -> n >= 0, "a number of requests, 0 for never")
+            .help("Replace a worker after N requests")
+            .reachedBy(Builder::maxRequests, ClusterOptions::maxRequests);
+
+    public static final Option<Long> MAX_REQUESTS_JITTER = Option.named("maxRequestsJitter", TextForm.count())
+            .flags("--max-requests-jitter").label("N").property()
+            .byDefault(values -> values.get(MAX_REQUESTS) / 10, "a tenth of --max-requests")
+            .allowed(n -> n >= 0, "a number of requests of 0 or more")
+            .help("Add up to N at random to each worker's --max-requests")
+            .reachedBy(Builder::maxRequestsJitter, ClusterOptions::maxRequestsJitter);
+
+    public static final Option<Long> MAX_RSS = Option.named("maxRss", TextForm.size())
+            .flags("--max-rss").label("SIZE").property()
+            .byDefault(0L, "never")
+            .allowed(bytes -> bytes >= 0, "a size such as 512m or 2g, 0 for never")
+            .help("Replace a worker whose resident memory stays above SIZE, e.g. 512m")
+            .reachedBy(Builder::maxRss, ClusterOptions::maxRss);
+
+    public static final Option<Duration> MAX_RSS_GRACE = Option.named("maxRssGrace", TextForm.duration())
+            .flags("--max-rss-grace").label("DURATION").property()
+            .byDefault(Duration.ofSeconds(2), "2s")
+            .allowed(d -> !d.isNegative(), "a duration of 0 or more, such as 500ms or 2s")
+            .help("How long a worker may stay above --max-rss before it is replaced")
+            .reachedBy(Builder::maxRssGrace, ClusterOptions::maxRssGrace);
+
+    public static final Option<Duration> MAX_AGE = Option.named("maxAge", TextForm.duration())
+            .flags("--max-age").label("DURATION").property()
+            .byDefault(Duration.ZERO, "never")
+            .allowed(d -> !d.isNegative(), "0 (never) or a duration such as 6h")
+            .help("Replace a worker older than this")
+            .reachedBy(Builder::maxAge, ClusterOptions::maxAge);
+
+    public static final Option<Path> AOT_CACHE = Option.named("aotCache", TextForm.path())
+            .flags("--aot-cache").label("FILE").property()
+            .noneByDefault("none")
+            .allowed(file -> file.getParent() != null && Files.isDirectory(file.getParent()), "a file in an existing directory")
+            .allowed(file -> !Files.isDirectory(file), "a file, not a directory")
+            .help("JVM workers map this JDK 25 AOT cache and start sooner; while it is missing, one worker records it")
+            .reachedBy(Builder::aotCache, ClusterOptions::aotCache);
+
+    /** Every option, in the order of the docs; validation goes through them in this order. */
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, TIMEOUT, READY_WHEN,
+            READY_TIMEOUT, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
+            SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
+            AOT_CACHE);
+
+    private static final Map<String, Option<?>> BY_NAME = ALL.stream().collect(Collectors.toMap(Option::name, Function.identity()));
+
+    private Options() {}
+
+    /** The option the Java API calls {@code name}. */
+    public static Optional<Option<?>> named(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The first value refused, each option on its own first, then the {@link Rules} between them. */
+    public static Optional<Refusal> refusal(OptionValues values) {
+        for (Option<?> option : ALL) {
+            Optional<Refusal> refusal = refusal(option, values);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+        }
+        return Rules.refusal(values);
+    }
+
+    private static <T> Optional<Refusal> refusal(Option<T> option, OptionValues values) {
+        return values.all(option).stream().flatMap(value -> option.refusal(value).stream()).findFirst();
+    }
+
+    private static String fileName(List<String> command) {
+        if (command.isEmpty()) {
+            return "";
+        }
+        String first = command.getFirst();
+        return first.substring(first.lastIndexOf('/') + 1);
+    }
+}

@@ -1,0 +1,61 @@
+package io.clusterflock.internal.options;
+
+import static io.clusterflock.internal.options.Options.PREFIX_OUTPUT;
+import static io.clusterflock.internal.options.Options.RESPAWN_DELAY;
+import static io.clusterflock.internal.options.Options.RESPAWN_DELAY_MAX;
+import static io.clusterflock.internal.options.Options.SILENT;
+
+import io.clusterflock.internal.util.Durations;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Rules between options, checked once each option has passed its own checks. A refusal blames
+ * the option the operator wrote: one set outside the code (a property, an environment
+ * variable) before one set in code, and one set at all before one left at its default.
+ */
+final class Rules {
+    private static final List<Function<OptionValues, Optional<Refusal>>> ALL = List.of(Rules::respawnDelayCap, Rules::oneOutputMode);
+
+    private Rules() {}
+
+    static Optional<Refusal> refusal(OptionValues values) {
+        return ALL.stream().flatMap(rule -> rule.apply(values).stream()).findFirst();
+    }
+
+    /** The doubling respawn delay stops at its cap, so a cap is no shorter than the first delay, or 0: no doubling. */
+    private static Optional<Refusal> respawnDelayCap(OptionValues values) {
+        Duration delay = values.get(RESPAWN_DELAY);
+        Duration cap = values.get(RESPAWN_DELAY_MAX);
+        if (cap.isZero() || cap.compareTo(delay) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(blame(values, RESPAWN_DELAY_MAX, RESPAWN_DELAY) == RESPAWN_DELAY_MAX
+                ? Refusal.notAllowed(RESPAWN_DELAY_MAX.name(), Durations.format(cap), "a duration no shorter than ",
+                        RESPAWN_DELAY, " (" + Durations.format(delay) + "), or 0 for a constant delay")
+                : Refusal.notAllowed(RESPAWN_DELAY.name(), Durations.format(delay), "a duration no longer than ",
+                        RESPAWN_DELAY_MAX, " (" + Durations.format(cap) + "), or raise ", RESPAWN_DELAY_MAX, " too"));
+    }
+
+    /** Workers' output goes either through the master, prefixed, or nowhere. */
+    private static Optional<Refusal> oneOutputMode(OptionValues values) {
+        if (!(values.get(PREFIX_OUTPUT) && values.get(SILENT))) {
+            return Optional.empty();
+        }
+        Option<?> blamed = blame(values, PREFIX_OUTPUT, SILENT);
+        return Optional.of(Refusal.conflict(blamed, blamed == PREFIX_OUTPUT ? SILENT : PREFIX_OUTPUT));
+    }
+
+    /** Of two options that do not go together, the one to name first: {@code first} unless only {@code second} is the operator's. */
+    private static Option<?> blame(OptionValues values, Option<?> first, Option<?> second) {
+        boolean firstOutside = values.spelling(first).outsideTheCode();
+        boolean secondOutside = values.spelling(second).outsideTheCode();
+        if (firstOutside != secondOutside) {
+            return firstOutside ? first : second;
+        }
+        return values.isSet(first) || !values.isSet(second) ? first : second;
+    }
+}
