@@ -129,10 +129,10 @@ public final class ClusterOptions {
     /** The listeners added with {@link Builder#onEvent}. */
     public List<Consumer<ClusterEvent>> listeners() { return listeners; }
 
-    /** Collects options; {@link #build()} validates them all. The defaults are those of {@link Options}. */
+    /** Collects options; {@link #build()} validates them all. Each method says its default. */
     public static final class Builder {
-        /** Package-private: system properties and environment variables record how the operator wrote them. */
-        final OptionValues values = new OptionValues();
+        /** What is set so far, and how the operator wrote it (code, a system property, an environment variable). */
+        private final OptionValues values = new OptionValues();
         private final List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         private MessageHandler messageHandler = message -> { };
 
