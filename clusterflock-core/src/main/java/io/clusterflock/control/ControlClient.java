@@ -2,7 +2,7 @@ package io.clusterflock.control;
 
 import io.clusterflock.internal.control.ControlPaths;
 import java.nio.file.Path;
-import io.clusterflock.internal.control.Deadline;
+import io.clusterflock.internal.net.Deadline;
 import io.clusterflock.internal.control.PrivateDirectory;
 
 import java.io.BufferedReader;

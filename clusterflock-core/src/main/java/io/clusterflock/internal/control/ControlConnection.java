@@ -3,6 +3,7 @@ package io.clusterflock.internal.control;
 import io.clusterflock.control.ControlCommand;
 
 import io.clusterflock.internal.control.RequestReader.Request;
+import io.clusterflock.internal.net.Deadline;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -11,68 +12,63 @@ import java.time.Duration;
 
 /**
  * One client of the control socket, on its own virtual thread: read one command line (within the
- * read timeout), answer, close. Whatever a client sends or fails to send ends here as an
- * error line or a closed connection; nothing of it reaches the master but a well-formed request.
+ * read timeout), answer, end. Whatever a client sends or fails to send ends here as an error line
+ * or a closed connection; nothing of it reaches the master but a well-formed request. The
+ * {@link io.clusterflock.internal.net.AcceptLoop} that accepted the client closes its channel.
  */
-final class ControlConnection implements Runnable {
+final class ControlConnection {
     /** A client that does not read its answer is dropped after this long. */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     /** How long, and how much more, a client may send after its answer before the connection is closed anyway. */
     private static final Duration LINGER = Duration.ofSeconds(1);
     private static final long LINGER_BYTES = 16 << 20;
 
+    /** One step of talking to the client; an IOException means it went away or was too slow. */
+    private interface Exchange {
+        void run() throws IOException;
+    }
+
     private final SocketChannel channel;
-    /** Null for a client turned away: there are too many already. */
-    private final CommandHandler handler;
-    private final Duration readTimeout;
-    private final Runnable done;
-    private volatile boolean timedOut;
 
-    ControlConnection(SocketChannel channel, CommandHandler handler, Duration readTimeout, Runnable done) {
+    ControlConnection(SocketChannel channel) {
         this.channel = channel;
-        this.handler = handler;
-        this.readTimeout = readTimeout;
-        this.done = done;
     }
 
-    /** A connection that is only told to come back later. */
-    static ControlConnection turnedAway(SocketChannel channel, Runnable done) {
-        return new ControlConnection(channel, null, Duration.ZERO, done);
-    }
-
-    @Override
-    public void run() {
-        try (channel) {
-            if (handler == null) {
-                line("error: too many control connections at once; try again");
-            } else {
-                switch (readRequest()) {
-                    case Request.Nothing _ -> { }
-                    case Request.Refused r -> line("error: " + r.reason());
-                    case Request.Line l -> execute(l.text());
-                }
+    /** Reads one command line, within {@code readTimeout}, and has {@code handler} answer it. */
+    void answer(CommandHandler handler, Duration readTimeout) {
+        talk(() -> {
+            switch (readRequest(readTimeout)) {
+                case Request.Nothing _ -> { }
+                case Request.Refused r -> line("error: " + r.reason());
+                case Request.Line l -> execute(handler, l.text());
             }
+        });
+    }
+
+    /** Tells a client beyond the cap to come back later. */
+    void turnAway() {
+        talk(() -> line("error: too many control connections at once; try again"));
+    }
+
+    private void talk(Exchange exchange) {
+        try {
+            exchange.run();
             lingeringClose();
         } catch (IOException e) {
             // the client went away, or was too slow: nothing to answer
         } catch (RuntimeException e) {
             System.getLogger("io.clusterflock").log(System.Logger.Level.WARNING, "a control command failed: " + e, e);
-        } finally {
-            done.run();
         }
     }
 
-    private Request readRequest() throws IOException {
+    private Request readRequest(Duration readTimeout) throws IOException {
         // The end of input wakes a read blocked on a client that has gone quiet.
-        try (Deadline _ = Deadline.after(readTimeout, () -> {
-            timedOut = true;
-            shutdownInput();
-        })) {
-            return RequestReader.read(channel, () -> timedOut, readTimeout);
+        try (Deadline deadline = Deadline.after(readTimeout, this::shutdownInput)) {
+            return RequestReader.read(channel, deadline::expired, readTimeout);
         }
     }
 
-    private void execute(String text) throws IOException {
+    private void execute(CommandHandler handler, String text) throws IOException {
         ControlCommand command;
         try {
             command = ControlCommand.parse(text);

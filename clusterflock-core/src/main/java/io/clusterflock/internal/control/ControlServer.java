@@ -2,18 +2,15 @@ package io.clusterflock.internal.control;
 
 import io.clusterflock.control.ControlException;
 
+import io.clusterflock.internal.net.AcceptLoop;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The master's control socket (SPEC §5): a Unix stream socket, mode 0600 in a directory of mode
@@ -22,10 +19,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #bind} claims the cluster's name and binds, before the master listens on its port, so
  * that a second master of the same name is refused first; {@link #serve} starts answering once the
- * master exists (clients that connect in between wait in the backlog). One platform thread
- * accepts; each connection runs on its own virtual thread, at most {@link #MAX_CONNECTIONS} at
- * once (more are told to try again), each within deadlines, so no client, and no number of
- * clients, can hold up or exhaust the master.
+ * master exists (clients that connect in between wait in the backlog). An {@link AcceptLoop}
+ * serves each connection on its own virtual thread, at most {@link #MAX_CONNECTIONS} at once
+ * (more are told to try again), each within deadlines, so no client, and no number of clients,
+ * can hold up or exhaust the master.
  */
 public final class ControlServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 64;
@@ -39,15 +36,14 @@ public final class ControlServer implements AutoCloseable {
 
     private final ControlPaths paths;
     private final NameClaim claim;
-    private final ServerSocketChannel server;
+    private final AcceptLoop loop;
     private final Duration readTimeout;
-    private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
-    private final Semaphore turningAway = new Semaphore(MAX_TURNED_AWAY);
 
     private ControlServer(ControlPaths paths, NameClaim claim, ServerSocketChannel server, Duration readTimeout) {
         this.paths = paths;
         this.claim = claim;
-        this.server = server;
+        this.loop = AcceptLoop.on(server, "control socket", MAX_CONNECTIONS, new AcceptLoop.WhenFull.TurnAway(
+                MAX_TURNED_AWAY, connection -> new ControlConnection(connection.channel()).turnAway()));
         this.readTimeout = readTimeout;
     }
 
@@ -87,85 +83,24 @@ public final class ControlServer implements AutoCloseable {
     /** Starts answering clients about {@code master}. */
     public void serve(ControlledMaster master) {
         CommandHandler handler = new CommandHandler(master);
-        Thread.ofPlatform().daemon().name("clusterflock-control").start(() -> acceptLoop(handler));
-    }
-
-    private void acceptLoop(CommandHandler handler) {
-        while (true) {
-            SocketChannel client;
-            try {
-                client = server.accept();
-            } catch (ClosedChannelException e) {
-                return; // closed: the master has stopped
-            } catch (IOException e) {
-                backOff(e); // out of fds, say: the clients wait in the backlog meanwhile
-                continue;
-            }
-            if (connections.tryAcquire()) {
-                start(client, new ControlConnection(client, handler, readTimeout, connections::release), connections);
-            } else if (turningAway.tryAcquire()) {
-                start(client, ControlConnection.turnedAway(client, turningAway::release), turningAway);
-            } else {
-                closeQuietly(client);
-            }
-        }
-    }
-
-    private static void start(SocketChannel client, ControlConnection connection, Semaphore permit) {
-        try {
-            Thread.ofVirtual().name("clusterflock-control-client").start(connection);
-        } catch (RuntimeException | Error e) {
-            permit.release();
-            closeQuietly(client);
-        }
-    }
-
-    private static void backOff(IOException e) {
-        System.getLogger("io.clusterflock").log(System.Logger.Level.WARNING, "control socket: cannot accept: " + e.getMessage());
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(SocketChannel client) {
-        try {
-            client.close();
-        } catch (IOException e) {
-            // nothing more to do
-        }
+        loop.start(connection -> new ControlConnection(connection.channel()).answer(handler, readTimeout));
     }
 
     /**
      * Stops accepting, lets the clients being answered finish (for {@link #CLOSE_GRACE} at most:
-     * {@code stop} says "stopped" just now), and removes the socket, the pid file and the
-     * directories left empty.
+     * {@code stop} says "stopped" just now; those still open then are closed), and removes the
+     * socket, the pid file and the directories left empty.
      */
     @Override
     public void close() {
         try {
-            server.close();
+            // First: a client from now on finds no socket, rather than one that refuses it.
+            Files.deleteIfExists(paths.socket());
         } catch (IOException e) {
-            // closing anyway
+            // the next master of this name replaces it
         } finally {
-            try {
-                Files.deleteIfExists(paths.socket());
-            } catch (IOException e) {
-                // the next master of this name replaces it
-            }
-            awaitClients();
+            loop.close(CLOSE_GRACE);
             claim.close();
-        }
-    }
-
-    private void awaitClients() {
-        try {
-            if (connections.tryAcquire(MAX_CONNECTIONS, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                connections.release(MAX_CONNECTIONS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
