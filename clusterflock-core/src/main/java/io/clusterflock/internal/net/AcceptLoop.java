@@ -198,8 +198,9 @@ public final class AcceptLoop implements AutoCloseable {
 
     /**
      * Stops accepting, waits up to {@code grace} for the connections being served to finish, then
-     * closes those still open and gives their handlers a moment to return. Closing again does
-     * nothing more. Clients still in the backlog are reset by the kernel as the socket closes.
+     * closes those still open and gives their handlers a moment to return. Called from a handler,
+     * it leaves that handler's own connection open. Closing again does nothing more. Clients still
+     * in the backlog are reset by the kernel as the socket closes.
      */
     public void close(Duration grace) {
         closed = true;
@@ -212,7 +213,14 @@ public final class AcceptLoop implements AutoCloseable {
         joinQuietly(acceptor, ACCEPTOR_EXIT);
         // From here on no connection is added: whatever is live is all there is.
         awaitHandlers(grace);
-        live.keySet().forEach(AcceptLoop::closeQuietly); // a handler blocked on its channel wakes
+        // A handler blocked on its channel wakes. One may be closing its own loop: a thread that
+        // waits on a CompletableFuture runs the actions still pending on it, such as the master's
+        // release of its sockets once stopped; that connection is left to end as its handler returns.
+        live.forEach((channel, thread) -> {
+            if (thread != Thread.currentThread()) {
+                closeQuietly(channel);
+            }
+        });
         awaitHandlers(HANDLER_EXIT);
     }
 

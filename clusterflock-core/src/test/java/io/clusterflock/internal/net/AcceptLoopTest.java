@@ -159,6 +159,27 @@ class AcceptLoopTest {
                 "the accepting thread is gone");
     }
 
+    /** As in the master's stop, when the thread waiting for the exit runs the release of the sockets. */
+    @Test
+    void aHandlerThatClosesItsOwnLoopKeepsItsConnectionUntilItReturns() throws Exception {
+        Path socket = tmp.resolve("test.sock");
+        AcceptLoop loop = loop(socket, 4, new AcceptLoop.WhenFull.Wait());
+        loop.start(connection -> {
+            served.add(connection.channel());
+            if (connection.channel().read(ByteBuffer.allocate(1)) > 0) { // the closer; the other reads until closed
+                loop.close(Duration.ZERO);
+                connection.channel().write(StandardCharsets.UTF_8.encode("closed, and still answering\n"));
+            }
+        });
+        SocketChannel other = connect(socket);
+        next();
+        SocketChannel closer = connect(socket);
+        next();
+        closer.write(StandardCharsets.UTF_8.encode("x"));
+        assertEquals("closed, and still answering\n", readToEnd(closer));
+        assertEquals("", readToEnd(other), "closed by the loop");
+    }
+
     private AcceptLoop loop(Path socket, int cap, AcceptLoop.WhenFull whenFull) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket), 64);
