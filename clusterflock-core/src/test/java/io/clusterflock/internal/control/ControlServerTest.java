@@ -91,7 +91,7 @@ class ControlServerTest {
     /**
      * The master releases its sockets once stopped, on whichever thread runs the actions pending on
      * the exit: sometimes the very one answering {@code stop}, which waits for it. That answer
-     * still ends with "stopped". (A race: it went wrong in about one round of four.)
+     * still ends with "stopped". (A race: it went wrong in about half the rounds.)
      */
     @Test
     void stopIsAnsweredToTheEndWhileTheMasterClosesTheSocket() throws Exception {
