@@ -42,8 +42,12 @@ public final class IpcServer implements AutoCloseable {
     private static final int HELLO_LIMIT = 256;
     /** How long a peer has to present its token; a worker does it as soon as it connects. */
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
-    /** Peers served at once that have not presented a token yet. */
-    static final int MAX_STRANGERS = 64;
+    /**
+     * Peers served at once that have not presented a token yet; more wait in the backlog. A worker
+     * queued behind that many silent peers waits one hello timeout, so this is generous: each costs
+     * only an fd and two virtual threads.
+     */
+    static final int MAX_STRANGERS = 256;
     private static final int BACKLOG = 256;
     private static final String REFUSAL = "error refused: present the token from CLUSTERFLOCK_IPC_TOKEN first";
 
