@@ -115,6 +115,11 @@ public final class IpcServer implements AutoCloseable {
     }
 
     /** The worker is gone (or never started): its token stops working and its connection closes. */
+    /** A token whose worker never started: nobody may use it. */
+    public void revoke(String token) {
+        tokens.remove(token);
+    }
+
     public void forget(String token, long pid) {
         tokens.remove(token);
         WorkerConnection connection = connections.remove(pid);

@@ -49,7 +49,10 @@ public final class Master {
         this.ipc = ipc;
         this.loop = loop;
         this.resources = resources;
-        this.exitCode = loop.exitCode().whenComplete((code, failure) -> release(resources));
+        // On a thread of its own: not on whichever thread completes or waits on the loop's exit
+        // (a control client's, answering "stop", whose socket the release closes).
+        this.exitCode = loop.exitCode().whenCompleteAsync((code, failure) -> release(resources),
+                task -> Thread.ofPlatform().name("clusterflock-release").start(task));
     }
 
     public static Master start(ClusterOptions options) {

@@ -101,7 +101,7 @@ final class WorkerLauncher implements ProcessPort {
             if (aotCache != null) {
                 aotCache.spawnFailed(jvmOptions);
             }
-            ipc.forget(token, -1);
+            ipc.revoke(token);
             throw new SpawnException(e.getMessage());
         }
     }
