@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * One event as one JSON object on one line ({@code --log-format json}): {@code ts}, {@code level},
- * {@code event}, and where they apply {@code slot}, {@code pid}, {@code generation}, {@code cause},
+ * {@code event}, and where they apply {@code slot}, {@code pid}, {@code generation}, {@code cause}
+ * with what the cause carries ({@code requests} and {@code requestLimit}, {@code rssBytes}...),
  * {@code expected} (every exit; false only for an exit nobody asked for), the event's own fields,
  * and {@code message}, the text line. Field names are documented in docs/OPERATIONS.md.
  */
@@ -42,6 +43,7 @@ final class EventJson {
                 json.put("address", e.displayAddress());
                 json.put("port", e.address().getPort());
                 json.put("workers", e.workers().size());
+                json.put("pids", e.workers().stream().map(w -> (Object) w.pid()).toList());
             }
             case ClusterEvent.Fork e -> worker(e.worker(), json);
             case ClusterEvent.Online e -> worker(e.worker(), json);
@@ -116,9 +118,29 @@ final class EventJson {
         json.put("generation", worker.generation());
     }
 
+    /** The cause's code, its words, and what it carries as numbers: a reader never parses the words. */
     private static void cause(EndCause cause, Map<String, Object> json) {
         json.put("cause", cause.code());
         json.put("reason", cause.describe());
+        switch (cause) {
+            case EndCause.Shutdown s -> json.put("by", s.by());
+            case EndCause.Kill k -> json.put("by", k.by());
+            case EndCause.Replaced r -> json.put("toGeneration", r.generation());
+            case EndCause.MaxRequests m -> {
+                json.put("requests", m.served());
+                json.put("requestLimit", m.limit());
+            }
+            case EndCause.MaxRss m -> {
+                json.put("rssBytes", m.rss());
+                json.put("maxRssBytes", m.limit());
+                json.put("graceMillis", m.grace().toMillis());
+            }
+            case EndCause.MaxAge m -> json.put("maxAgeMillis", m.maxAge().toMillis());
+            case EndCause.Hung h -> json.put("workerTimeoutMillis", h.timeout().toMillis());
+            case EndCause.NotReady n -> json.put("readyTimeoutMillis", n.timeout().toMillis());
+            case EndCause.ScaledDown d -> { }
+            case EndCause.Unexpected u -> { }
+        }
     }
 
     private static void exit(WorkerExit exit, Map<String, Object> json) {

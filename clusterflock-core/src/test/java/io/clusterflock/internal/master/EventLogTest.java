@@ -68,7 +68,7 @@ class EventLogTest {
         ClusterEvent.Exit killed = new ClusterEvent.Exit(worker(2, 4711, 1), exit(new EndCause.Kill("SIGINT"), ExitStatus.killed(9)),
                 Optional.empty());
         assertEquals("{\"ts\":\"2026-12-01T22:15:01.123Z\",\"level\":\"info\",\"event\":\"exit\",\"slot\":2,\"pid\":4711,"
-                + "\"generation\":1,\"cause\":\"kill\",\"reason\":\"immediate shutdown (SIGINT)\",\"expected\":true,"
+                + "\"generation\":1,\"cause\":\"kill\",\"reason\":\"immediate shutdown (SIGINT)\",\"by\":\"SIGINT\",\"expected\":true,"
                 + "\"code\":null,\"signal\":\"KILL\",\"uptimeMillis\":2500,\"respawnInMillis\":null,"
                 + "\"message\":\"worker 2 (pid 4711) was killed with signal 9 (KILL) after 2.5s (immediate shutdown (SIGINT))\"}",
                 EventJson.write(TS, text.of(killed), killed));
