@@ -35,27 +35,27 @@ class AotCacheIT {
     void oneDemoWorkerTrainsTheCacheAndWorkersForkedAfterItsExitMapIt() throws IOException {
         Path cache = dir.resolve("demo.aot");
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--aot-cache", cache.toString())) {
-            List<Long> pids = master.listeningPids();
+            List<Long> pids = master.startedPids();
             Answers.untilEveryPid(master.port(), HELLO, pids, TIMEOUT);
 
             List<String> jvmArgs = pids.stream().map(AotCacheIT::jvmArgs).toList();
             assertEquals(1, jvmArgs.stream().filter(args -> args.contains(TRAIN + cache + ".")).count(), "training workers: " + jvmArgs);
             assertEquals(0, jvmArgs.stream().filter(args -> args.contains("-XX:AOTCache=")).count(), "workers: " + jvmArgs);
             long trainer = pids.get(jvmArgs.indexOf(jvmArgs.stream().filter(args -> args.contains(TRAIN)).findFirst().orElseThrow()));
-            master.awaitLine(Pattern.compile("worker \\d \\(pid " + trainer + "\\) records the AOT cache "
-                    + Pattern.quote(cache.toString()) + "; it is written when that worker exits$"), Duration.ZERO);
+            master.awaitEvent(EventMatch.log("info", Pattern.compile("worker \\d \\(pid " + trainer + "\\) records the AOT cache "
+                    + Pattern.quote(cache.toString()) + "; it is written when that worker exits$")), Duration.ZERO);
             assertFalse(Files.exists(cache), "the cache exists before its training run ended");
 
             master.signal("TERM");
             assertEquals(0, master.awaitExit(TIMEOUT), master.output());
-            master.awaitLine(Pattern.compile("AOT cache " + Pattern.quote(cache.toString())
-                    + " written \\(\\d+\\.\\d MiB\\) by worker \\d's training run"), Duration.ZERO);
+            master.awaitEvent(EventMatch.log("info", Pattern.compile("AOT cache " + Pattern.quote(cache.toString())
+                    + " written \\(\\d+\\.\\d MiB\\) by worker \\d's training run")), Duration.ZERO);
         }
         assertTrue(Files.size(cache) > 1_000_000, "a cache of " + Files.size(cache) + " bytes");
         assertEquals(List.of(cache), filesIn(dir), "the training run left files behind");
 
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--aot-cache", cache.toString())) {
-            List<Long> pids = master.listeningPids();
+            List<Long> pids = master.startedPids();
             Answers.untilEveryPid(master.port(), HELLO, pids, TIMEOUT);
             for (long pid : pids) {
                 assertTrue(maps(pid, cache), "worker " + pid + " has not mapped the cache: " + MasterProcess.describe(pids));
@@ -105,7 +105,7 @@ class AotCacheIT {
         Path cache = dir.resolve("app.aot");
         try (MasterProcess master = MasterProcess.run(List.of("sleep", "60"), "-w", "1", "-p", "0",
                 "-e", "JDK_JAVA_OPTIONS=-Xmx64m", "--aot-cache", cache.toString())) {
-            long pid = master.listeningPids().getFirst();
+            long pid = master.startedPids().getFirst();
 
             String options = Await.value(TIMEOUT, () -> "JDK_JAVA_OPTIONS of " + pid, () -> environment(pid, "JDK_JAVA_OPTIONS"));
 

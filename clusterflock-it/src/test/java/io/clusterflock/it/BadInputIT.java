@@ -97,7 +97,7 @@ class BadInputIT {
         String title = "it-" + UUID.randomUUID();
         List<String> args = new ArrayList<>(List.of("run", "--title", title));
         args.addAll(options);
-        try (MasterProcess master = MasterProcess.start(args)) {
+        try (MasterProcess master = MasterProcess.startText(args)) {
             int code = master.awaitExit(Duration.ofSeconds(30));
             String output = master.output();
 

@@ -25,7 +25,7 @@ class ControlCommandsIT {
         try (MasterProcess master = MasterProcess.run(SLEEPER, "-w", "2", "-p", "0", "--timeout", "5s")) {
             Path xdg = master.runtimeDirectory();
             Path socket = ControlWire.socket(xdg, "default");
-            master.listeningPids();
+            master.startedPids();
             Await.until(WAIT, "two ready workers", () -> ControlStatus.ask(socket).settled(2));
 
             assertEquals(List.of("scaling from 2 to 5 workers"), ControlCli.ok(xdg, "scale", "5").lines());
@@ -68,13 +68,18 @@ class ControlCommandsIT {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"),
                 "-w", "2", "-p", "0")) {
             Path socket = ControlWire.socket(master.runtimeDirectory(), "default");
-            master.listeningPids();
+            List<Long> workers = master.startedPids();
             Await.until(WAIT, "two ready workers", () -> ControlStatus.ask(socket).settled(2));
 
             ControlCli.Result kill = ControlCli.ok(master.runtimeDirectory(), "kill");
             assertEquals(List.of("killing every worker", "stopped, exit code 1"), kill.lines());
-            assertEquals(1, master.awaitExit(Duration.ofSeconds(5)), master.output());
-            assertTrue(Await.within(Duration.ofSeconds(1), () -> master.remaining().isEmpty()),
+            assertEquals(1, master.awaitExit(WAIT), master.output());
+            MasterEvent shutdown = master.awaitEvent(EventMatch.of(MasterEvent.Kind.SHUTDOWN), Duration.ZERO);
+            assertEquals(List.of(false, "kill command"), List.of(shutdown.fields().get("graceful"), shutdown.text("by")),
+                    shutdown.toString());
+            // Workers that ignore SIGTERM are gone all the same: killed, not asked.
+            ShutdownIT.assertKilledAsAsked(master, workers, "kill command");
+            assertTrue(Await.within(WAIT, () -> master.remaining().isEmpty()),
                     () -> "left after kill:" + MasterProcess.describe(master.remaining()));
         }
     }

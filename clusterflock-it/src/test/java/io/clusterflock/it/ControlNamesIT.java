@@ -25,8 +25,8 @@ class ControlNamesIT {
                 "sleep", "120"));
              MasterProcess beta = MasterProcess.startIn(xdg, List.of("run", "--name", "beta", "-w", "1", "-p", "0", "--",
                 "sleep", "120"))) {
-            List<Long> alphaPids = alpha.listeningPids();
-            List<Long> betaPids = beta.listeningPids();
+            List<Long> alphaPids = alpha.startedPids();
+            List<Long> betaPids = beta.startedPids();
             Path alphaSocket = ControlWire.socket(xdg, "alpha");
             Path betaSocket = ControlWire.socket(xdg, "beta");
             Await.until(WAIT, "both settled", () -> ControlStatus.ask(alphaSocket).settled(2) && ControlStatus.ask(betaSocket).settled(1));
@@ -61,7 +61,7 @@ class ControlNamesIT {
     @Test
     void aSecondMasterWithATakenNameIsRefusedInOneLine(@TempDir Path xdg) {
         try (MasterProcess first = MasterProcess.startIn(xdg, List.of("run", "-w", "1", "-p", "0", "--", "sleep", "120"))) {
-            List<Long> workers = first.listeningPids();
+            List<Long> workers = first.startedPids();
             try (MasterProcess second = MasterProcess.startIn(xdg, List.of("run", "-w", "1", "-p", "0", "--", "sleep", "120"))) {
                 assertEquals(2, second.awaitExit(Duration.ofSeconds(30)), second.output());
                 assertEquals(List.of("clusterflock: a cluster named 'default' is already running (master pid " + first.pid()
@@ -78,7 +78,7 @@ class ControlNamesIT {
     void aMasterKilledOutrightLeavesANameTheNextOneTakesOver(@TempDir Path xdg) {
         long firstPid;
         try (MasterProcess first = MasterProcess.startIn(xdg, List.of("run", "-w", "1", "-p", "0", "--", "sleep", "120"))) {
-            first.listeningPids();
+            first.startedPids();
             firstPid = first.pid();
             first.signal("KILL");
             first.awaitExit(WAIT);
@@ -91,7 +91,7 @@ class ControlNamesIT {
                 + ", left by a master that did not stop cleanly)\n", stale.stderr());
 
         try (MasterProcess next = MasterProcess.startIn(xdg, List.of("run", "-w", "1", "-p", "0", "--", "sleep", "120"))) {
-            List<Long> workers = next.listeningPids();
+            List<Long> workers = next.startedPids();
             assertEquals(workers, ControlStatus.ask(socket).pids());
             assertEquals(next.pid() + "\n", readString(socket.resolveSibling("master.pid")));
             assertTrue(next.pid() != firstPid);

@@ -20,7 +20,7 @@ class ControlOutputIT {
     @Test
     void prefixOutputTagsEveryLineWithTheWorkerOnTheSameStream() {
         try (MasterProcess master = MasterProcess.run(TALKER, "-w", "2", "-p", "0", "--prefix-output")) {
-            List<Long> workers = master.listeningPids();
+            List<Long> workers = master.startedPids();
             for (int id = 0; id < 2; id++) {
                 assertLine(master, false, "[worker " + id + "] out of " + id);
                 assertLine(master, true, "[worker " + id + "] err of " + id);
@@ -46,10 +46,10 @@ class ControlOutputIT {
     void prefixedWorkersThatComeAndGoLeaveNoFdsBehind() {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "echo hello; echo oops >&2; exit 3"), "-w", "1",
                 "-p", "0", "--prefix-output", "--respawn-delay", "10ms", "--respawn-delay-max", "20ms")) {
-            Pattern exited = Pattern.compile("worker 0 \\(pid \\d+\\) exited unexpectedly with code 3");
-            master.awaitLinesAfter(0, exited, 5, Duration.ofSeconds(20));
+            EventMatch exited = EventMatch.of(MasterEvent.Kind.EXIT).with("code", 3).with("expected", false);
+            master.awaitEventsAfter(0, exited, 5, Duration.ofSeconds(30));
             int afterFive = settledFdCount(master.pid());
-            master.awaitLinesAfter(0, exited, 40, Duration.ofSeconds(30));
+            master.awaitEventsAfter(0, exited, 40, Duration.ofSeconds(60));
             int afterForty = settledFdCount(master.pid());
             assertEquals(afterFive, afterForty, "the master's fds after 5 workers and after 40: " + Procs.fds(master.pid()));
             assertTrue(master.matches(Pattern.compile("^\\[worker 0] hello$")).size() >= 30, master.output());
@@ -59,7 +59,7 @@ class ControlOutputIT {
     @Test
     void silentKeepsWorkersOutputOut() {
         try (MasterProcess master = MasterProcess.run(TALKER, "-w", "2", "-p", "0", "--silent")) {
-            List<Long> workers = master.listeningPids();
+            List<Long> workers = master.startedPids();
             Await.until(WAIT, "sleep in place of the workers' sh (they have written by then)", () -> workers.stream()
                     .allMatch(pid -> Procs.cmdline(pid).equals(List.of("sleep", "120"))));
             for (long worker : workers) {

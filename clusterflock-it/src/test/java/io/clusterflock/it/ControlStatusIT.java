@@ -23,7 +23,7 @@ class ControlStatusIT {
     void statusShowsEveryWorkerAsTheLogAndProcSeeIt() {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "exec sleep 120"), "-w", "3", "-p", "0",
                 "--respawn-delay", "3s", "--respawn-delay-max", "3s")) {
-            List<Long> logged = master.listeningPids();
+            List<Long> logged = master.startedPids();
             Path xdg = master.runtimeDirectory();
             Await.until(WAIT, "three ready workers", () -> ControlStatus.ask(socket(master)).settled(3));
 
@@ -79,7 +79,7 @@ class ControlStatusIT {
     void statusJsonIsOneObjectWithTheSamePids() {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "exec sleep 120"), "-w", "3", "-p", "0",
                 "--name", "json")) {
-            List<Long> logged = master.listeningPids();
+            List<Long> logged = master.startedPids();
             Path socket = ControlWire.socket(master.runtimeDirectory(), "json");
             Await.until(WAIT, "three ready workers", () -> ControlStatus.ask(socket).settled(3));
 

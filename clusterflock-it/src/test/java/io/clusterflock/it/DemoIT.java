@@ -20,7 +20,7 @@ class DemoIT {
     void demoAnswersHelloFromTwoWorkersAndStopsOnSigterm() {
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0")) {
             int port = master.port();
-            List<Long> pids = master.listeningPids();
+            List<Long> pids = master.startedPids();
             assertEquals(2, pids.size(), master.output());
 
             Map<Long, Answers.Worker> answered = Answers.untilEveryPid(port, HELLO, pids, Duration.ofSeconds(40));

@@ -5,19 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Nothing of the master's leaks into a worker, and the master leaks nothing as workers come and go. */
 @Timeout(120)
 class FdHygieneIT {
-    private static final Pattern EXITED = Pattern.compile("worker 0 \\(pid \\d+\\) exited unexpectedly with code 3");
+    private static final EventMatch EXITED = EventMatch.of(MasterEvent.Kind.EXIT).with("code", 3).with("expected", false);
 
     @Test
     void workerHoldsOnlyStdioAndTheListeningSocketAtFds0And3() {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "exec sleep 30"), "-w", "1", "-p", "0")) {
-            long worker = master.listeningPids().getFirst();
+            long worker = master.startedPids().getFirst();
             // Once sh has exec'd sleep, the fds are the ones the master gave.
             Await.until(Duration.ofSeconds(10), () -> "sleep in place of the worker's sh, not " + Procs.args(worker),
                     () -> Procs.cmdline(worker).equals(List.of("sleep", "30")));
@@ -35,9 +34,9 @@ class FdHygieneIT {
     void masterHoldsNoMoreFdsAfterFiftyRespawnsThanAfterFive() {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "sleep 0.05; exit 3"), "-w", "1", "-p", "0",
                 "--respawn-delay", "10ms", "--respawn-delay-max", "20ms")) {
-            master.awaitLinesAfter(0, EXITED, 5, Duration.ofSeconds(20));
+            master.awaitEventsAfter(0, EXITED, 5, Duration.ofSeconds(30));
             int afterFive = settledFdCount(master.pid());
-            master.awaitLinesAfter(0, EXITED, 55, Duration.ofSeconds(60));
+            master.awaitEventsAfter(0, EXITED, 55, Duration.ofSeconds(90));
             int afterFiftyFive = settledFdCount(master.pid());
 
             assertEquals(afterFive, afterFiftyFive, "the master's fds after 5 respawns and after 55: "

@@ -1,5 +1,9 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.FORK;
+import static io.clusterflock.it.MasterEvent.Kind.KILLING;
+import static io.clusterflock.it.MasterEvent.Kind.READY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,7 +41,7 @@ import org.junit.jupiter.api.Timeout;
  *       {@code Worker.heartbeat} from its request loop, and the loop deadlocks.</li>
  * </ul>
  *
- * <p>Times come from the logs: the master's lines and the fixtures' own lines carry the wall-clock
+ * <p>Times come from the logs: the master's events and the fixtures' own lines carry the wall-clock
  * time to the millisecond, from one clock.
  */
 @Timeout(120)
@@ -72,20 +77,15 @@ class HangWorkerIT {
             Pattern blocked = Pattern.compile("^LibraryApp worker 0 pid " + pid
                     + " blocked (\\d+) at (\\S+) in (\\S+); pool threads=(\\d+) idle=(\\d+) busy=(\\d+) queue=(\\d+)"
                     + " max=(\\d+) reserved=(\\d+)$");
-            Pattern hung = Pattern.compile(LibraryCluster.TIME + "WARNING worker 0 \\(pid " + pid + "\\) sent no heartbeat for 3s:"
-                    + " hung; thread dump requested \\(SIGQUIT\\), killing it$");
-            Pattern killed = killedLine(pid, "3s");
-            Pattern reforked = Pattern.compile(LibraryCluster.TIME + "worker 0 \\(pid (\\d+)\\) forked, generation 0$");
-
             int mark = master.mark();
             List<Socket> blockers = new ArrayList<>();
             try {
                 for (int i = 0; i < BLOCKERS; i++) {
                     blockers.add(send(port, "/block?pid=" + pid));
                 }
-                Matcher hungLine = master.awaitLineAfter(mark, hung, WAIT);
-                Matcher killedLine = master.awaitLineAfter(mark, killed, Duration.ofSeconds(10));
-                Matcher forkLine = master.awaitLineAfter(mark, reforked, Duration.ofSeconds(10));
+                MasterEvent hung = awaitHung(master, mark, pid, timeoutMillis);
+                MasterEvent killed = awaitKilled(master, mark, pid, timeoutMillis);
+                MasterEvent fork = master.awaitEventAfter(mark, EventMatch.inSlot(FORK, 0), Duration.ofSeconds(10));
 
                 // The stall: the last request that got a pool thread. After it no thread was free again,
                 // so nothing ran on the pool, the heartbeat included: the last beat was before it.
@@ -98,11 +98,11 @@ class HangWorkerIT {
                 // The rest of the pool's threads are its acceptor, its selector and perhaps a reserved thread.
                 assertTrue(entered.size() >= maxThreads - 10, "the pool is not exhausted: " + entered.size()
                         + " requests blocked of " + maxThreads + " threads; the last: " + last.group() + master.output());
-                String stall = last.group(2);
+                LocalTime stall = LocalTime.parse(last.group(2));
 
-                long hungAfter = LibraryCluster.millisBetween(stall, hungLine.group(1));
-                long killedAfter = LibraryCluster.millisBetween(hungLine.group(1), killedLine.group(1));
-                long reforkedAfter = LibraryCluster.millisBetween(stall, forkLine.group(1));
+                long hungAfter = LibraryCluster.millisBetween(stall, hung.localTime());
+                long killedAfter = killed.since(hung).toMillis();
+                long reforkedAfter = LibraryCluster.millisBetween(stall, fork.localTime());
                 long heartbeatMillis = Math.clamp(timeoutMillis / 4, 50, 1_000);
                 System.out.printf("[hang] library: %d requests blocked of %d sent, pool: %s; stall %s, hung +%d ms,"
                                 + " SIGKILL exit %d ms after hung, re-forked +%d ms%n", entered.size(), BLOCKERS,
@@ -113,9 +113,9 @@ class HangWorkerIT {
                         "\"worker-0-");
                 assertFalse(Procs.alive(pid), "the hung worker " + pid + " still lives" + master.output());
 
-                long replacement = Long.parseLong(forkLine.group(2));
+                long replacement = fork.pid();
                 assertNotEquals(pid, replacement);
-                master.awaitLineAfter(mark, Pattern.compile("worker 0 \\(pid " + replacement + "\\) ready$"), WAIT);
+                master.awaitEventAfter(mark, EventMatch.about(READY, replacement), WAIT);
                 assertEquals(replacement, LibraryCluster.get(port, "/").pid(), "the re-forked worker serves" + master.output());
                 assertStatusTellsTheHang(master, replacement, "3s");
             } finally {
@@ -129,29 +129,24 @@ class HangWorkerIT {
         long timeoutMillis = 2_000;
         try (MasterProcess master = MasterProcess.run(heartbeatWorker(), "-w", "1", "-p", "0", "--worker-timeout", "2s")) {
             int port = master.port();
-            long pid = master.listeningPids().getFirst();
+            long pid = master.startedPids().getFirst();
             Matcher beating = master.awaitLine(Pattern.compile("^hang-worker 0 pid " + pid + " beating every (\\d+) ms$"), WAIT);
             long heartbeatMillis = Long.parseLong(beating.group(1));
             assertEquals(500, heartbeatMillis, "a quarter of the worker timeout" + master.output());
             assertEquals("hang-worker 0 pid " + pid, get(port, "/"), master.output());
 
             Pattern deadlocking = Pattern.compile("^hang-worker 0 pid " + pid + " deadlocking at (\\S+)$");
-            Pattern hung = Pattern.compile(LibraryCluster.TIME + "WARNING worker 0 \\(pid " + pid + "\\) sent no heartbeat for 2s:"
-                    + " hung; thread dump requested \\(SIGQUIT\\), killing it$");
-            Pattern killed = killedLine(pid, "2s");
-            Pattern reforked = Pattern.compile(LibraryCluster.TIME + "worker 0 \\(pid (\\d+)\\) forked, generation 0$");
-
             int mark = master.mark();
             Socket stuck = send(port, "/deadlock");
             try {
-                String stall = master.awaitLineAfter(mark, deadlocking, WAIT).group(1);
-                Matcher hungLine = master.awaitLineAfter(mark, hung, WAIT);
-                Matcher killedLine = master.awaitLineAfter(mark, killed, Duration.ofSeconds(10));
-                Matcher forkLine = master.awaitLineAfter(mark, reforked, Duration.ofSeconds(10));
+                LocalTime stall = LocalTime.parse(master.awaitLineAfter(mark, deadlocking, WAIT).group(1));
+                MasterEvent hung = awaitHung(master, mark, pid, timeoutMillis);
+                MasterEvent killed = awaitKilled(master, mark, pid, timeoutMillis);
+                MasterEvent fork = master.awaitEventAfter(mark, EventMatch.inSlot(FORK, 0), Duration.ofSeconds(10));
 
-                long hungAfter = LibraryCluster.millisBetween(stall, hungLine.group(1));
-                long killedAfter = LibraryCluster.millisBetween(hungLine.group(1), killedLine.group(1));
-                long reforkedAfter = LibraryCluster.millisBetween(stall, forkLine.group(1));
+                long hungAfter = LibraryCluster.millisBetween(stall, hung.localTime());
+                long killedAfter = killed.since(hung).toMillis();
+                long reforkedAfter = LibraryCluster.millisBetween(stall, fork.localTime());
                 System.out.printf("[hang] command: deadlock %s, hung +%d ms, SIGKILL exit %d ms after hung, re-forked +%d ms%n",
                         stall, hungAfter, killedAfter, reforkedAfter);
 
@@ -160,7 +155,7 @@ class HangWorkerIT {
                         "\"deadlock-partner\"", "at io.clusterflock.it.HangHeartbeatWorker.deadlock(");
                 assertFalse(Procs.alive(pid), "the hung worker " + pid + " still lives" + master.output());
 
-                long replacement = Long.parseLong(forkLine.group(2));
+                long replacement = fork.pid();
                 assertNotEquals(pid, replacement);
                 master.awaitLineAfter(mark, Pattern.compile("^hang-worker 0 pid " + replacement + " beating every"), WAIT);
                 assertEquals("hang-worker 0 pid " + replacement, get(port, "/"), "the re-forked worker serves" + master.output());
@@ -187,13 +182,24 @@ class HangWorkerIT {
                 "re-forked " + reforkedAfter + " ms after the stall, over the worker timeout + 2 s" + master.output());
     }
 
+    /** The master's {@code killing} event for the hang of worker 0 ({@code pid}): SIGQUIT for a dump, a warning. */
+    private static MasterEvent awaitHung(MasterProcess master, int mark, long pid, long timeoutMillis) {
+        MasterEvent hung = master.awaitEventAfter(mark, EventMatch.about(KILLING, pid), WAIT);
+        assertEquals(List.of(0, "hung", timeoutMillis, "warning"), List.of(hung.slot(), hung.cause(),
+                hung.number("workerTimeoutMillis"), hung.level()), hung.toString());
+        return hung;
+    }
+
     /**
-     * The worker's end, as the master logs it: "was killed (hung: …)" (or, from masters that do not
-     * say why they killed a worker, "exited unexpectedly"), by SIGKILL, and when its slot is re-forked.
+     * The hung worker's end: killed by SIGKILL for the hang, which the master asked for yet counts as
+     * a failure (a warning), and its slot re-forked.
      */
-    private static Pattern killedLine(long pid, String timeout) {
-        return Pattern.compile(LibraryCluster.TIME + "WARNING worker 0 \\(pid " + pid + "\\) (?:was killed \\(hung: no heartbeat for "
-                + timeout + "\\)|exited unexpectedly) with signal 9 \\(KILL\\) after \\S+; re-forking (?:now|in \\S+)$");
+    private static MasterEvent awaitKilled(MasterProcess master, int mark, long pid, long timeoutMillis) {
+        MasterEvent exit = master.awaitEventAfter(mark, EventMatch.about(EXIT, pid), Duration.ofSeconds(10));
+        assertEquals(List.of("hung", timeoutMillis, true, "KILL", "warning"), List.of(exit.cause(),
+                exit.number("workerTimeoutMillis"), exit.expected(), exit.text("signal"), exit.level()), exit.toString());
+        assertTrue(exit.millis("respawnInMillis").isPresent(), "its slot is re-forked: " + exit);
+        return exit;
     }
 
     /** {@code status --json}: the slot's new worker, one restart, and a last exit by SIGKILL for the hang. */
@@ -204,6 +210,7 @@ class HangWorkerIT {
         assertEquals(replacement, row.pid(), status.toString());
         assertEquals(1, row.restarts(), "a hang counts as a restart: " + status);
         assertEquals("KILL", row.lastExit().get("signalName"), status.toString());
+        assertEquals("hung", row.lastExit().get("cause"), status.toString());
         assertEquals("hung: no heartbeat for " + timeout, row.lastExit().get("reason"), status.toString());
     }
 

@@ -14,12 +14,10 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Starting {@link LibraryApp} as a master, and reading its workers' answers and the master's log. */
+/** Starting {@link LibraryApp} as a master, and reading its workers' answers and the master's events. */
 final class LibraryCluster {
     /** The first line of every LibraryApp answer. */
     static final Pattern FIRST_LINE = Pattern.compile("^worker (\\d+) gen (\\d+) pid (\\d+)$");
-    /** The time stamp that starts every line of the master's log, as group 1 of the patterns below. */
-    static final String TIME = "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) clusterflock\\[\\d+\\] ";
     static final Duration SERVE_TIMEOUT = Duration.ofSeconds(40);
 
     private LibraryCluster() {}
@@ -92,18 +90,19 @@ final class LibraryCluster {
         return untilEveryId(port, workers, n -> path, reply -> { }, reply -> true, timeout);
     }
 
-    /** Waits for the "worker N (pid P) ready" line of every pid of the master's "listening on" line. */
+    /** Waits until every worker the master started with is ready (its {@code ready} event); returns their pids. */
     static List<Long> awaitReady(MasterProcess master) {
-        List<Long> pids = master.listeningPids();
-        for (long pid : pids) {
-            master.awaitLine(Pattern.compile("worker \\d+ \\(pid " + pid + "\\) ready$"), SERVE_TIMEOUT);
-        }
+        List<Long> pids = master.startedPids();
+        master.awaitReady(pids, SERVE_TIMEOUT);
         return pids;
     }
 
-    /** Milliseconds from time stamp {@code from} to {@code to} (HH:mm:ss.SSS, across midnight too). */
-    static long millisBetween(String from, String to) {
-        long millis = Duration.between(LocalTime.parse(from), LocalTime.parse(to)).toMillis();
+    /**
+     * Milliseconds from {@code from} to {@code to}, times of day on this machine's clock (what a
+     * fixture prints, or {@link MasterEvent#localTime}), across midnight too.
+     */
+    static long millisBetween(LocalTime from, LocalTime to) {
+        long millis = Duration.between(from, to).toMillis();
         return millis < -12 * 3_600_000L ? millis + 24 * 3_600_000L : millis;
     }
 }

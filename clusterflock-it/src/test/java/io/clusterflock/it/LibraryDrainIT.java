@@ -85,10 +85,13 @@ class LibraryDrainIT {
             }
 
             assertEquals(0, master.awaitExit(Duration.ofSeconds(15)), master.output());
-            master.awaitLine(Pattern.compile("SIGTERM: graceful shutdown"), Duration.ZERO);
-            master.awaitLine(Pattern.compile("master stopped, exit code 0$"), Duration.ZERO);
+            MasterEvent shutdown = master.awaitEvent(EventMatch.of(MasterEvent.Kind.SHUTDOWN), Duration.ZERO);
+            assertEquals(List.of(true, "SIGTERM"), List.of(shutdown.fields().get("graceful"), shutdown.text("by")), shutdown.toString());
+            assertEquals(0, master.awaitEvent(EventMatch.of(MasterEvent.Kind.STOPPED), Duration.ZERO).number("exitCode"));
             for (long worker : workers) {
-                master.awaitLine(Pattern.compile("\\(pid " + worker + "\\) stopped with code 0$"), Duration.ZERO);
+                MasterEvent exit = master.awaitEvent(EventMatch.about(MasterEvent.Kind.EXIT, worker), Duration.ZERO);
+                assertEquals(List.of("shutdown", true, 0L), List.of(exit.cause(), exit.expected(), exit.fields().get("code")),
+                        "drained and stopped with code 0: " + exit + master.output());
             }
             // timeout + 1 s + slack for the guard (see ShutdownIT: the master may exit before it releases it)
             assertTrue(Await.within(Duration.ofSeconds(5 + 1 + 2), () -> master.remaining().isEmpty()),

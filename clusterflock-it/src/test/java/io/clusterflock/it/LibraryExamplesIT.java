@@ -32,7 +32,7 @@ class LibraryExamplesIT {
                 "-XX:TieredStopAtLevel=1", "-Dclusterflock.port=0", "-Dclusterflock.workers=3", "-jar", jar.toString()))) {
             Map<Integer, String> answers = untilEveryId(master, "/", Pattern.compile("^hello from worker (\\d+)$"), 3);
             assertEquals(Set.of(0, 1, 2), answers.keySet(), master.output());
-            assertFalse(master.listeningPids().contains(master.pid()));
+            assertFalse(master.startedPids().contains(master.pid()));
             stop(master);
         }
     }
@@ -57,7 +57,7 @@ class LibraryExamplesIT {
             Map<Integer, String> answers = untilEveryId(master, "/",
                     Pattern.compile("^hello from tomcat worker (\\d+) \\(pid (\\d+)\\)$"), 2);
             assertEquals(Set.of(0, 1), answers.keySet(), master.output());
-            List<Long> pids = master.listeningPids();
+            List<Long> pids = master.startedPids();
             for (Map.Entry<Integer, String> answer : answers.entrySet()) {
                 Matcher m = Pattern.compile("\\(pid (\\d+)\\)").matcher(answer.getValue());
                 assertTrue(m.find() && pids.contains(Long.parseLong(m.group(1))), answer.getValue() + " is not from " + pids);

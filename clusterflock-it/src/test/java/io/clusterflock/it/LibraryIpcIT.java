@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Bad input on the worker channel (the master's ipc.sock), from a peer the test makes itself: a
  * connection without a worker's token is refused; with a real worker's token, an oversize, a
- * non-UTF-8 and an unknown request each get an error and a log line, and a frame with a negative
+ * non-UTF-8 and an unknown request each get an error and a warning in the log, and a frame with a negative
  * length ends that one connection. Throughout, every worker serves and none is replaced.
  */
 @Timeout(120)
@@ -36,7 +36,7 @@ class LibraryIpcIT {
     @Test
     void badInputOnTheWorkerChannelGetsAnErrorAndALogLineAndHarmsNoWorker() throws Exception {
         try (MasterProcess master = MasterProcess.run(Fixtures.javaWorker(), "-w", Integer.toString(WORKERS), "-p", "0")) {
-            List<Long> workers = master.listeningPids();
+            List<Long> workers = master.startedPids();
             ShutdownIT.awaitAccepting(master, workers);
             Path socket = LibraryIpcPeer.socketOf(master);
             assertEveryWorkerServes(master, master.port(), workers);
@@ -51,8 +51,8 @@ class LibraryIpcIT {
             assertError(peer, "error refused: present the token from CLUSTERFLOCK_IPC_TOKEN first");
             peer.awaitEnd(ANSWER);
         }
-        master.awaitLine(Pattern.compile("WARNING worker channel: refused a connection that did not present"
-                + " a worker's token$"), ANSWER);
+        master.awaitEvent(EventMatch.log("warning", Pattern.compile("^worker channel: refused a connection that did not present"
+                + " a worker's token$")), ANSWER);
         // A report before any hello: the same.
         int mark = master.mark();
         try (LibraryIpcPeer peer = LibraryIpcPeer.connect(socket)) {
@@ -60,8 +60,8 @@ class LibraryIpcIT {
             assertError(peer, "error refused: present the token from CLUSTERFLOCK_IPC_TOKEN first");
             peer.awaitEnd(ANSWER);
         }
-        master.awaitLineAfter(mark, Pattern.compile("worker channel: refused a connection that did not present"
-                + " a worker's token$"), ANSWER);
+        master.awaitEventAfter(mark, EventMatch.log("warning", Pattern.compile("^worker channel: refused a connection that"
+                + " did not present a worker's token$")), ANSWER);
         assertEveryWorkerServes(master, port, workers);
 
         long victim = workers.getFirst();
@@ -72,28 +72,28 @@ class LibraryIpcIT {
             mark = master.mark();
             peer.frame(1 << 20, new byte[1 << 20]); // a header announcing 1 MiB, then the 1 MiB
             assertError(peer, "error a message of 1048576 bytes is over the limit of 65600 bytes; dropped");
-            master.awaitLineAfter(mark, Pattern.compile("WARNING worker channel: pid " + victim
-                    + " sent a message of 1048576 bytes is over the limit of 65600 bytes; dropped$"), ANSWER);
+            master.awaitEventAfter(mark, EventMatch.log("warning", Pattern.compile("^worker channel: pid " + victim
+                    + " sent a message of 1048576 bytes is over the limit of 65600 bytes; dropped$")), ANSWER);
             assertEveryWorkerServes(master, port, workers);
 
             mark = master.mark();
             peer.frame(4, new byte[] {'m', 's', 'g', (byte) 0xff}); // not UTF-8
             assertError(peer, "error a message that is not UTF-8 text; dropped");
-            master.awaitLineAfter(mark, Pattern.compile("WARNING worker channel: pid " + victim
-                    + " sent a message that is not UTF-8 text; dropped$"), ANSWER);
+            master.awaitEventAfter(mark, EventMatch.log("warning", Pattern.compile("^worker channel: pid " + victim
+                    + " sent a message that is not UTF-8 text; dropped$")), ANSWER);
             assertEveryWorkerServes(master, port, workers);
 
             mark = master.mark();
             peer.frame("frobnicate the master");
             assertError(peer, "error an unknown request 'frobnicate'; ignored");
-            master.awaitLineAfter(mark, Pattern.compile("WARNING worker channel: pid " + victim
-                    + " sent an unknown request 'frobnicate'; ignored$"), ANSWER);
+            master.awaitEventAfter(mark, EventMatch.log("warning", Pattern.compile("^worker channel: pid " + victim
+                    + " sent an unknown request 'frobnicate'; ignored$")), ANSWER);
             assertEveryWorkerServes(master, port, workers);
 
             // After all that, the connection still carries a good report.
             String status = "still-heard-" + UUID.randomUUID().toString().substring(0, 8);
             peer.frame("status " + status);
-            master.awaitLine(Pattern.compile("\\(pid " + victim + "\\) status: " + status + "$"), ANSWER);
+            master.awaitEvent(EventMatch.about(MasterEvent.Kind.STATUS, victim).with("status", status), ANSWER);
         }
 
         // A negative length is no message: that connection ends, nothing else does. (The other
@@ -105,8 +105,8 @@ class LibraryIpcIT {
             peer.frame(-1, "msg whatever".getBytes(StandardCharsets.UTF_8));
             peer.awaitEnd(ANSWER);
         }
-        master.awaitLineAfter(mark, Pattern.compile("WARNING worker channel: pid " + other
-                + " sent a frame length of 4294967295 bytes is not a message$"), ANSWER);
+        master.awaitEventAfter(mark, EventMatch.log("warning", Pattern.compile("^worker channel: pid " + other
+                + " sent a frame length of 4294967295 bytes is not a message$")), ANSWER);
         assertEveryWorkerServes(master, port, workers);
         assertTrue(Procs.alive(victim), "the worker whose token was used is gone" + master.output());
     }
@@ -153,9 +153,8 @@ class LibraryIpcIT {
     }
 
     private static void assertNoWorkerReplaced(MasterProcess master, List<Long> pids) {
-        assertEquals(pids.size(), master.matches(Pattern.compile("forked, generation \\d+$")).size(),
-                "forks" + master.output());
-        assertEquals(0, master.matches(Pattern.compile("exited unexpectedly")).size(), "exits" + master.output());
+        assertEquals(pids.size(), master.events(EventMatch.of(MasterEvent.Kind.FORK)).size(), "forks" + master.output());
+        assertEquals(List.of(), master.events(EventMatch.of(MasterEvent.Kind.EXIT)), "exits" + master.output());
         for (long pid : pids) {
             assertTrue(Procs.alive(pid), "worker " + pid + " is gone" + master.output());
         }

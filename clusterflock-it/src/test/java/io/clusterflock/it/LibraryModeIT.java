@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,10 +70,10 @@ class LibraryModeIT {
             assertEquals(0, answers.get(id).generation(), answers.get(id).body());
             assertEquals(id, answers.get(id).id());
         }
-        // The log names the same slots and pids as the answers.
+        // The master's forks name the same slots and pids as the answers.
         for (LibraryCluster.Reply answer : answers.values()) {
-            master.awaitLine(Pattern.compile("worker " + answer.id() + " \\(pid " + answer.pid()
-                    + "\\) forked, generation 0$"), Duration.ZERO);
+            MasterEvent fork = master.awaitEvent(EventMatch.about(MasterEvent.Kind.FORK, answer.pid()), Duration.ZERO);
+            assertEquals(List.of(answer.id(), 0), List.of(fork.slot(), fork.generation()), fork.toString());
         }
     }
 

@@ -1,5 +1,10 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.FORK;
+import static io.clusterflock.it.MasterEvent.Kind.KILLING;
+import static io.clusterflock.it.MasterEvent.Kind.READY;
+import static io.clusterflock.it.MasterEvent.Kind.STATUS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,8 +14,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,22 +25,18 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class LibraryReadinessIT {
-    private static final String TIME = LibraryCluster.TIME;
-
     @Test
     void aWorkerThatCallsReadyAfterOneSecondIsReadyNoEarlier() {
         try (MasterProcess master = LibraryCluster.start(List.of("-Dclusterflock.workers=2", "-Dclusterflock.port=0",
                 "-Dclusterflock.readyWhen=ready"), "readyAfterMs=1000")) {
-            List<Long> pids = master.listeningPids();
+            List<Long> pids = master.startedPids();
             for (long pid : pids) {
-                Matcher fork = master.awaitLine(Pattern.compile(TIME + "worker (\\d+) \\(pid " + pid
-                        + "\\) forked, generation 0$"), LibraryCluster.SERVE_TIMEOUT);
-                Matcher ready = master.awaitLine(Pattern.compile(TIME + "worker " + fork.group(2) + " \\(pid " + pid
-                        + "\\) ready$"), LibraryCluster.SERVE_TIMEOUT);
+                MasterEvent fork = master.awaitEvent(EventMatch.about(FORK, pid), LibraryCluster.SERVE_TIMEOUT);
+                MasterEvent ready = master.awaitEvent(EventMatch.about(READY, pid), LibraryCluster.SERVE_TIMEOUT);
 
-                long afterFork = LibraryCluster.millisBetween(fork.group(1), ready.group(1));
-                assertTrue(afterFork >= 1_000, "worker pid " + pid + " ready " + afterFork + " ms after its fork"
-                        + master.output());
+                assertEquals(fork.slot(), ready.slot(), ready.toString());
+                assertTrue(ready.since(fork).toMillis() >= 1_000, "worker pid " + pid + " ready " + ready.since(fork).toMillis()
+                        + " ms after its fork" + master.output());
             }
             LibraryCluster.untilEveryId(master.port(), 2, "/", LibraryCluster.SERVE_TIMEOUT);
         }
@@ -48,30 +47,28 @@ class LibraryReadinessIT {
         try (MasterProcess master = LibraryCluster.start(List.of("-Dclusterflock.workers=1", "-Dclusterflock.port=0",
                 "-Dclusterflock.readyWhen=ready", "-Dclusterflock.readyTimeout=2s", "-Dclusterflock.respawnDelay=1s"),
                 "neverReady")) {
-            long first = master.listeningPids().getFirst();
-            Matcher fork = master.awaitLine(Pattern.compile(TIME + "worker 0 \\(pid " + first + "\\) forked"),
-                    LibraryCluster.SERVE_TIMEOUT);
-            Matcher timedOut = master.awaitLine(Pattern.compile(TIME + "WARNING worker 0 \\(pid " + first
-                    + "\\) was not ready within 2s: killing it$"), Duration.ofSeconds(15));
-            Matcher exited = master.awaitLine(Pattern.compile(TIME + "WARNING worker 0 \\(pid " + first
-                    + "\\) was killed \\(not ready within 2s\\) with signal 9 \\(KILL\\) after [\\d.]+m?s; re-forking in 1s$"),
-                    Duration.ofSeconds(5));
-            List<Matcher> forks = master.awaitLinesAfter(0, Pattern.compile(TIME
-                    + "worker 0 \\(pid (\\d+)\\) forked, generation 0$"), 2, Duration.ofSeconds(10));
-            Matcher refork = forks.get(1);
+            long first = master.startedPids().getFirst();
+            MasterEvent fork = master.awaitEvent(EventMatch.about(FORK, first), LibraryCluster.SERVE_TIMEOUT);
+            MasterEvent timedOut = master.awaitEvent(EventMatch.about(KILLING, first), Duration.ofSeconds(15));
+            MasterEvent exited = master.awaitEvent(EventMatch.about(EXIT, first), Duration.ofSeconds(10));
+            List<MasterEvent> forks = master.awaitEventsAfter(0, EventMatch.inSlot(FORK, 0), 2, Duration.ofSeconds(10));
+            MasterEvent refork = forks.get(1);
 
-            // The ready deadline runs from just before the spawn, the fork line is written just after it.
-            assertTrue(LibraryCluster.millisBetween(fork.group(1), timedOut.group(1)) >= 2_000 - 250,
-                    "killed before its 2 s were up" + master.output());
-            assertNotEquals(first, Long.parseLong(refork.group(2)), "the re-fork is a new process");
+            assertEquals(List.of("not-ready", 2_000L, "warning"), List.of(timedOut.cause(), timedOut.number("readyTimeoutMillis"),
+                    timedOut.level()), timedOut.toString());
+            assertEquals(List.of("not-ready", true, "KILL", "warning", Optional.of(Duration.ofSeconds(1))),
+                    List.of(exited.cause(), exited.expected(), exited.text("signal"), exited.level(),
+                            exited.millis("respawnInMillis")), exited.toString());
+            // The ready deadline runs from just before the spawn, the fork event is logged just after it.
+            assertTrue(timedOut.since(fork).toMillis() >= 2_000 - 250, "killed before its 2 s were up" + master.output());
+            assertNotEquals(first, refork.pid(), "the re-fork is a new process");
             // The slot's delay is counted from when the master saw the exit, which comes after the kill
-            // line and before the exit line is written: the kill line is the earliest sure bound.
-            long delay = LibraryCluster.millisBetween(timedOut.group(1), refork.group(1));
-            assertTrue(delay >= 1_000, "re-forked " + delay + " ms after the kill, within the 1s backoff"
-                    + master.output());
-            assertTrue(LibraryCluster.millisBetween(exited.group(1), refork.group(1)) >= 0, master.output());
+            // and before the exit event is logged: the kill is the earliest sure bound.
+            long delay = refork.since(timedOut).toMillis();
+            assertTrue(delay >= 1_000, "re-forked " + delay + " ms after the kill, within the 1s backoff" + master.output());
+            assertTrue(refork.line() > exited.line(), master.output());
             assertFalse(Procs.alive(first), "the worker that was not ready lives on");
-            assertEquals(List.of(), master.matches(Pattern.compile("worker 0 \\(pid \\d+\\) ready$")), master.output());
+            assertEquals(List.of(), master.events(EventMatch.of(READY)), master.output());
         }
     }
 
@@ -86,23 +83,21 @@ class LibraryReadinessIT {
                 + "exec(compile(open(sys.argv[0]).read(), sys.argv[0], 'exec'))";
         try (MasterProcess master = MasterProcess.run(List.of(interpreter, "-c", delayed),
                 "-w", "1", "-p", "0", "--ready-when", "ready", "--ready-timeout", "3s")) {
-            long pid = master.listeningPids().getFirst();
-            Matcher fork = master.awaitLine(Pattern.compile(TIME + "worker 0 \\(pid " + pid + "\\) forked"),
-                    LibraryCluster.SERVE_TIMEOUT);
-            Matcher status = master.awaitLine(Pattern.compile(TIME + "worker 0 \\(pid " + pid
-                    + "\\) status: serving as worker 0$"), Duration.ofSeconds(10));
-            Matcher ready = master.awaitLine(Pattern.compile(TIME + "worker 0 \\(pid " + pid + "\\) ready$"),
-                    Duration.ofSeconds(10));
+            long pid = master.startedPids().getFirst();
+            MasterEvent fork = master.awaitEvent(EventMatch.about(FORK, pid), LibraryCluster.SERVE_TIMEOUT);
+            MasterEvent status = master.awaitEvent(EventMatch.about(STATUS, pid), Duration.ofSeconds(10));
+            MasterEvent ready = master.awaitEvent(EventMatch.about(READY, pid), Duration.ofSeconds(10));
 
-            long afterFork = LibraryCluster.millisBetween(fork.group(1), ready.group(1));
-            // READY=1 leaves 1 s after the interpreter starts; the fork line is written just after the
+            assertEquals("serving as worker 0", status.text("status"), status.toString());
+            // READY=1 leaves 1 s after the interpreter starts; the fork event is logged just after the
             // spawn returns, which a loaded machine can delay by some tens of milliseconds.
+            long afterFork = ready.since(fork).toMillis();
             assertTrue(afterFork >= 900, "ready " + afterFork + " ms after the fork, before READY=1" + master.output());
-            assertTrue(LibraryCluster.millisBetween(status.group(1), ready.group(1)) >= 0, master.output());
+            assertTrue(status.line() < ready.line(), master.output());
             Http.Response response = Http.get(master.port(), "/");
             assertEquals(200, response.status(), response.toString());
             assertTrue(response.body().startsWith("python worker 0 pid " + pid), response.body());
-            assertEquals(List.of(), master.matches(Pattern.compile("was not ready within")), master.output());
+            assertEquals(List.of(), master.events(EventMatch.of(KILLING)), master.output());
         }
     }
 

@@ -121,6 +121,17 @@ final class LoadWrk {
             }
         }
 
+        /**
+         * Ends the load before its duration, as Ctrl-C does: wrk stops sending on SIGINT, prints its
+         * report for the time it ran, and exits; returns that report.
+         */
+        Result stop() {
+            if (process.isAlive() && !Kill.signal(process.pid(), "INT") && process.isAlive()) {
+                throw new AssertionError("cannot send SIGINT to " + command);
+            }
+            return await();
+        }
+
         /** Stops wrk if it still runs (a test failed before its end). */
         void cancel() {
             process.destroyForcibly();

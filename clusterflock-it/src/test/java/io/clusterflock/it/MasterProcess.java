@@ -10,13 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,14 +29,17 @@ import java.util.regex.Pattern;
  * everything it started (master, workers, the guard and the workers' process group), so a failing
  * test leaves nothing behind.
  *
+ * <p>Masters log JSON ({@code --log-format json}, in library mode {@code -Dclusterflock.logFormat=json})
+ * unless started with {@link #startText}: tests read what the master did as typed {@link MasterEvent}s,
+ * never from its English. Worker output stays lines of text, interleaved with the events.
+ *
  * <p>Every master gets a unique {@link #MARKER} variable, which its workers inherit: that is how
  * the cluster's processes are found in /proc, whatever became of their titles.
  */
 final class MasterProcess implements AutoCloseable {
     static final String MARKER = "CLUSTERFLOCK_IT_MARKER";
-    static final Pattern LISTENING = Pattern.compile(
-            "listening on (\\S+):(\\d+) \\((\\S+)\\) with (\\d+) workers, pids ([\\d, ]+)$");
-    static final Pattern FORKED = Pattern.compile("worker (\\d+) \\(pid (\\d+)\\) forked, generation (\\d+)");
+    /** A fork in the text format, for the process groups of a master started with {@link #startText}. */
+    private static final Pattern FORKED = Pattern.compile("worker (\\d+) \\(pid (\\d+)\\) forked, generation (\\d+)");
     /** How long a master may take to start listening (a JVM start on a busy 2-core machine). */
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -50,6 +56,10 @@ final class MasterProcess implements AutoCloseable {
     /** The master's $XDG_RUNTIME_DIR, where it makes its private directory: ours to remove on close. */
     private final Path runtimeDirectory;
     private final List<Line> lines = new ArrayList<>();
+    /** The JSON events among {@link #lines}, in the same order; guarded by {@code lines}. */
+    private final List<MasterEvent> events = new ArrayList<>();
+    /** Lines that look like a JSON event and are not one: the test fails at its next look at the events. */
+    private final List<String> malformed = new ArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
     /** Process groups of the cluster's workers (the guard leads them), for the kill on close. */
     private final Set<Long> groups = ConcurrentHashMap.newKeySet();
@@ -69,25 +79,19 @@ final class MasterProcess implements AutoCloseable {
         collect(process.getErrorStream(), true);
     }
 
-    /** Starts {@code java -jar clusterflock.jar ARGS...}, e.g. {@code start("run", "-p", "0", "--", "sleep", "9")}. */
+    /**
+     * Starts {@code java -jar clusterflock.jar ARGS...} logging JSON events, e.g.
+     * {@code start("run", "-p", "0", "--", "sleep", "9")}: the first argument is the command.
+     */
     static MasterProcess start(String... args) {
         return start(Arrays.asList(args));
     }
 
-    /**
-     * Starts {@code command} itself as the master: a library-mode program such as
-     * {@code java -Dclusterflock.port=0 -jar hello.jar}, which becomes a master by calling
-     * {@code Clusterflock.serve}.
-     */
-    static MasterProcess program(List<String> command) {
-        try {
-            return new MasterProcess(command);
-        } catch (IOException e) {
-            throw new AssertionError("cannot start " + command, e);
-        }
+    static MasterProcess start(List<String> args) {
+        return launch(cli(List.of(), json(args)));
     }
 
-    /** Starts {@code clusterflock run OPTIONS... -- COMMAND...}. */
+    /** Starts {@code clusterflock run OPTIONS... -- COMMAND...}, logging JSON events. */
     static MasterProcess run(List<String> command, String... options) {
         List<String> args = new ArrayList<>(List.of("run"));
         args.addAll(List.of(options));
@@ -96,10 +100,32 @@ final class MasterProcess implements AutoCloseable {
         return start(args);
     }
 
-    static MasterProcess start(List<String> args) {
-        List<String> command = new ArrayList<>(List.of(Fixtures.java().toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-jar", BuildCopies.jar().toString()));
-        command.addAll(args);
+    /** Starts {@code java -jar clusterflock.jar ARGS...} as given: the default text log, as an operator sees it. */
+    static MasterProcess startText(List<String> args) {
+        return launch(cli(List.of(), args));
+    }
+
+    /**
+     * Starts {@code java -jar clusterflock.jar ARGS...}, logging JSON events, with
+     * {@code runtimeDirectory} as its $XDG_RUNTIME_DIR instead of one of its own: masters that share
+     * one, side by side, as one user's masters do. (Through {@code env}, which execs the master: same pid.)
+     */
+    static MasterProcess startIn(Path runtimeDirectory, List<String> args) {
+        return launch(cli(List.of("env", "XDG_RUNTIME_DIR=" + runtimeDirectory), json(args)));
+    }
+
+    /**
+     * Starts {@code command} itself as the master: a library-mode program such as
+     * {@code java -Dclusterflock.port=0 -jar hello.jar}, which becomes a master by calling
+     * {@code Clusterflock.serve}; {@code -Dclusterflock.logFormat=json} goes right after the java.
+     */
+    static MasterProcess program(List<String> command) {
+        List<String> json = new ArrayList<>(command);
+        json.add(1, "-Dclusterflock.logFormat=json");
+        return launch(json);
+    }
+
+    private static MasterProcess launch(List<String> command) {
         try {
             return new MasterProcess(command);
         } catch (IOException e) {
@@ -107,27 +133,27 @@ final class MasterProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts {@code java -jar clusterflock.jar ARGS...} with {@code runtimeDirectory} as its
-     * $XDG_RUNTIME_DIR instead of one of its own: masters that share one, side by side, as one
-     * user's masters do. (Through {@code env}, which execs the master: same pid.)
-     */
-    static MasterProcess startIn(Path runtimeDirectory, List<String> args) {
-        List<String> command = new ArrayList<>(List.of("env", "XDG_RUNTIME_DIR=" + runtimeDirectory,
-                Fixtures.java().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    /** {@code PREFIX... java ... -jar clusterflock.jar ARGS...}. */
+    private static List<String> cli(List<String> prefix, List<String> args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(Fixtures.java().toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED", "-jar", BuildCopies.jar().toString()));
         command.addAll(args);
-        return program(command);
+        return command;
+    }
+
+    /** {@code ARGS} with {@code --log-format json} after the command ({@code run}, {@code demo}). */
+    private static List<String> json(List<String> args) {
+        List<String> json = new ArrayList<>(args);
+        json.addAll(Math.min(1, json.size()), List.of("--log-format", "json"));
+        return json;
     }
 
     private void collect(InputStream stream, boolean stderr) {
         readers.add(Thread.ofPlatform().daemon().name("master-" + (stderr ? "stderr" : "stdout")).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 for (String text; (text = reader.readLine()) != null; ) {
-                    noteWorkerGroup(text);
-                    synchronized (lines) {
-                        lines.add(new Line(stderr, text));
-                    }
+                    add(new Line(stderr, text));
                 }
             } catch (IOException e) {
                 // the stream closed under us: the master is gone
@@ -135,14 +161,35 @@ final class MasterProcess implements AutoCloseable {
         }));
     }
 
-    /** Remembers the process group of every worker as soon as its fork is logged. */
-    private void noteWorkerGroup(String text) {
-        Matcher fork = FORKED.matcher(text);
-        if (fork.find()) {
-            long group = Procs.pgrp(Long.parseLong(fork.group(2)));
-            if (group > 1 && group != ownGroup) {
-                groups.add(group);
+    /** Keeps a line, and the event on it if the master wrote one (it writes them on stderr). */
+    private void add(Line line) {
+        Optional<MasterEvent> event = Optional.empty();
+        synchronized (lines) {
+            if (line.stderr()) {
+                try {
+                    event = MasterEvent.parse(lines.size(), line.text());
+                } catch (RuntimeException | AssertionError e) {
+                    malformed.add(line.text() + " (" + e.getMessage() + ")");
+                }
             }
+            lines.add(line);
+            event.ifPresent(events::add);
+        }
+        if (event.isPresent() && event.get().kind() == MasterEvent.Kind.FORK) {
+            noteWorkerGroup(event.get().pid());
+        } else if (event.isEmpty()) {
+            Matcher fork = FORKED.matcher(line.text());
+            if (fork.find()) {
+                noteWorkerGroup(Long.parseLong(fork.group(2)));
+            }
+        }
+    }
+
+    /** Remembers the process group of every worker as soon as its fork is logged. */
+    private void noteWorkerGroup(long worker) {
+        long group = Procs.pgrp(worker);
+        if (group > 1 && group != ownGroup) {
+            groups.add(group);
         }
     }
 
@@ -185,7 +232,10 @@ final class MasterProcess implements AutoCloseable {
         return text.append("----").toString();
     }
 
-    /** How many lines there are so far: pass it to {@link #awaitLineAfter} to look only at newer ones. */
+    /**
+     * How many lines there are so far: pass it to {@link #awaitLineAfter} or {@link #eventsAfter} to
+     * look only at newer ones.
+     */
     int mark() {
         synchronized (lines) {
             return lines.size();
@@ -230,27 +280,83 @@ final class MasterProcess implements AutoCloseable {
         return found;
     }
 
+    // ---- events ------------------------------------------------------------------------------------
+
+    /** Every event so far, in the order the master logged them. */
+    List<MasterEvent> events() {
+        synchronized (lines) {
+            if (!malformed.isEmpty()) {
+                throw new AssertionError("lines of the master's log that are not JSON events: " + malformed + output());
+            }
+            return List.copyOf(events);
+        }
+    }
+
+    /** The events on line {@code mark} or later. */
+    List<MasterEvent> eventsAfter(int mark) {
+        return events().stream().filter(event -> event.line() >= mark).toList();
+    }
+
+    /** The events so far that {@code match}. */
+    List<MasterEvent> events(Predicate<MasterEvent> match) {
+        return eventsAfter(0, match);
+    }
+
+    /** The events on line {@code mark} or later that {@code match}. */
+    List<MasterEvent> eventsAfter(int mark, Predicate<MasterEvent> match) {
+        return eventsAfter(mark).stream().filter(match).toList();
+    }
+
+    /** Waits for the first event that {@code match}es, from the first line on. */
+    MasterEvent awaitEvent(Predicate<MasterEvent> match, Duration timeout) {
+        return awaitEventAfter(0, match, timeout);
+    }
+
+    /** Waits for the first event on line {@code mark} or later that {@code match}es. */
+    MasterEvent awaitEventAfter(int mark, Predicate<MasterEvent> match, Duration timeout) {
+        return awaitEventsAfter(mark, match, 1, timeout).getFirst();
+    }
+
+    /** Waits until {@code count} events from line {@code mark} on {@code match}; returns all that do. */
+    List<MasterEvent> awaitEventsAfter(int mark, Predicate<MasterEvent> match, int count, Duration timeout) {
+        return Await.value(timeout, () -> (count == 1 ? "" : count + " times ") + match + " after line " + mark
+                + output(), () -> {
+            List<MasterEvent> found = eventsAfter(mark, match);
+            return found.size() >= count ? found : null;
+        });
+    }
+
     // ---- what the master said about itself ----------------------------------------------------------
 
-    /** The "listening on" line, once the master has started its workers. */
-    Matcher listening() {
-        return awaitLine(LISTENING, START_TIMEOUT);
+    /** The master's {@code started} event: it listens and has spawned its first workers. */
+    MasterEvent started() {
+        return awaitEvent(EventMatch.of(MasterEvent.Kind.STARTED), START_TIMEOUT);
     }
 
     /** The port the master listens on (the kernel's pick with {@code -p 0}). */
     int port() {
-        return Integer.parseInt(listening().group(2));
+        return Math.toIntExact(started().number("port"));
     }
 
-    /** The worker pids the "listening on" line names, in its order. */
-    List<Long> listeningPids() {
-        return Arrays.stream(listening().group(5).split(",\\s*")).map(String::strip).map(Long::parseLong).toList();
+    /** The pids of the workers the master started with, in slot order. */
+    List<Long> startedPids() {
+        MasterEvent started = started();
+        if (!(started.fields().get("pids") instanceof List<?> pids)) {
+            throw new AssertionError("a started event without pids: " + started + output());
+        }
+        return pids.stream().map(Long.class::cast).toList();
     }
 
-    /** The pid of worker {@code id}'s fork logged at index {@code mark} or later. */
-    long awaitFork(int id, int mark, Duration timeout) {
-        Pattern fork = Pattern.compile("worker " + id + " \\(pid (\\d+)\\) forked, generation \\d+");
-        return Long.parseLong(awaitLineAfter(mark, fork, timeout).group(1));
+    /** The pid of the first worker forked in slot {@code slot} on line {@code mark} or later. */
+    long awaitFork(int slot, int mark, Duration timeout) {
+        return awaitEventAfter(mark, EventMatch.inSlot(MasterEvent.Kind.FORK, slot), timeout).pid();
+    }
+
+    /** Waits until every worker of {@code pids} is ready (the master's {@code ready} event). */
+    void awaitReady(Collection<Long> pids, Duration timeout) {
+        for (long pid : pids) {
+            awaitEvent(EventMatch.about(MasterEvent.Kind.READY, pid), timeout);
+        }
     }
 
     /** The guard: the master's child that leads the workers' process group. */

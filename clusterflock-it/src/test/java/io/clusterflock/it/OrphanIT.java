@@ -15,7 +15,7 @@ class OrphanIT {
     void workersOfAMasterKilledWithSigkillExitAndThePortRefusesConnections() {
         try (MasterProcess master = MasterProcess.run(Fixtures.javaWorker(), "-w", "2", "-p", "0", "--timeout", "1s")) {
             int port = master.port();
-            List<Long> workers = master.listeningPids();
+            List<Long> workers = master.startedPids();
             ShutdownIT.awaitAccepting(master, workers);
             Answers.untilEveryPid(port, InheritedHttpWorker.ANSWER, workers, Duration.ofSeconds(30));
             long guard = master.guardPid();

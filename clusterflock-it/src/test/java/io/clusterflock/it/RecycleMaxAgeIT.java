@@ -1,5 +1,9 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.READY;
+import static io.clusterflock.it.MasterEvent.Kind.RECYCLING;
+import static io.clusterflock.it.MasterEvent.Kind.STOPPING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,32 +24,33 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(90)
 class RecycleMaxAgeIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
-    private static final Pattern OLD = Pattern.compile("worker (\\d+) \\(pid (\\d+)\\) is being replaced: recycled: older than 4s$");
 
     @Test
     void workersStartedTogetherAreReplacedOneAtATimeOnceOlderThanTheMaxAge() {
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--max-age", "4s")) {
-            List<Long> first = master.listeningPids();
-            List<Matcher> recycled = master.awaitLinesAfter(0, OLD, 2, WAIT);
-            assertEquals(first.stream().sorted().toList(),
-                    recycled.stream().map(m -> Long.parseLong(m.group(2))).sorted().toList(), master.output());
-            for (Matcher m : recycled) {
-                master.awaitLine(Pattern.compile("worker " + m.group(1) + " \\(pid " + m.group(2) + "\\) stopped with code 0$"),
-                        WAIT);
+            List<Long> first = master.startedPids();
+            List<MasterEvent> recycled = master.awaitEventsAfter(0, EventMatch.of(RECYCLING), 2, WAIT).subList(0, 2);
+            assertEquals(first.stream().sorted().toList(), recycled.stream().map(MasterEvent::pid).sorted().toList(),
+                    master.output());
+            for (MasterEvent recycle : recycled) {
+                assertEquals(List.of("max-age", 4_000L), List.of(recycle.cause(), recycle.number("maxAgeMillis")), recycle.toString());
+                MasterEvent exit = master.awaitEvent(EventMatch.about(EXIT, recycle.pid()), WAIT);
+                assertEquals(List.of("max-age", true, 0L), List.of(exit.cause(), exit.expected(), exit.fields().get("code")),
+                        exit.toString());
             }
-            List<String> lines = master.lines().stream().map(MasterProcess.Line::text).toList();
-            for (Matcher m : recycled) {
-                int recycle = index(lines, m.group(), 0);
-                int ready = indexMatching(lines, Pattern.compile("worker " + m.group(1) + " \\(pid (?!" + m.group(2)
-                        + "\\))\\d+\\) ready$"), recycle);
-                int stopping = index(lines, "worker " + m.group(1) + " (pid " + m.group(2) + ") stopping (SIGTERM)", recycle);
-                assertTrue(recycle < ready && ready < stopping, "replacement of " + m.group() + " ready before it stops"
+            for (MasterEvent recycle : recycled) {
+                MasterEvent ready = master.awaitEventAfter(recycle.line(), EventMatch.of(READY)
+                        .where("in slot " + recycle.slot() + " of another pid", e -> e.slot() == recycle.slot()
+                                && e.pid() != recycle.pid()), Duration.ZERO);
+                MasterEvent stopping = master.awaitEventAfter(recycle.line(), EventMatch.about(STOPPING, recycle.pid()),
+                        Duration.ZERO);
+                assertTrue(ready.line() < stopping.line(), "replacement of " + recycle + " ready before it stops"
                         + master.output());
+                assertEquals("max-age", stopping.cause(), stopping.toString());
             }
             // One at a time: the second recycle starts only once the first worker has been asked to stop.
-            int secondRecycle = index(lines, recycled.get(1).group(), 0);
-            int firstStopping = index(lines, "(pid " + recycled.get(0).group(2) + ") stopping (SIGTERM)", 0);
-            assertTrue(firstStopping < secondRecycle, "two recycles at once" + master.output());
+            MasterEvent firstStopping = master.awaitEvent(EventMatch.about(STOPPING, recycled.get(0).pid()), Duration.ZERO);
+            assertTrue(firstStopping.line() < recycled.get(1).line(), "two recycles at once" + master.output());
         }
     }
 
@@ -60,35 +63,17 @@ class RecycleMaxAgeIT {
     @Test
     void theSupervisorDoesNotSpinWhileAWorkerPastItsAgeWaitsItsTurn() {
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--max-age", "4s")) {
-            master.listeningPids();
+            master.started();
             long supervisor = Await.value(WAIT, () -> "the master's supervisor thread" + master.output(),
                     () -> supervisorThread(master.pid()));
             long before = cpuTicks(master.pid(), supervisor);
-            List<Matcher> recycled = master.awaitLinesAfter(0, OLD, 2, WAIT);
-            master.awaitLine(Pattern.compile("\\(pid " + recycled.get(1).group(2) + "\\) stopped with code 0$"), WAIT);
+            List<MasterEvent> recycled = master.awaitEventsAfter(0, EventMatch.of(RECYCLING), 2, WAIT);
+            master.awaitEvent(EventMatch.about(EXIT, recycled.get(1).pid()), WAIT);
             long spent = cpuTicks(master.pid(), supervisor) - before;
             System.out.println("[recycle-age] supervisor thread CPU over two recycles by age: " + spent * 10 + " ms");
             assertTrue(spent <= 20, "the supervisor thread used " + spent * 10 + " ms of CPU for two recycles"
                     + master.output());
         }
-    }
-
-    private static int index(List<String> lines, String text, int from) {
-        for (int i = from; i < lines.size(); i++) {
-            if (lines.get(i).contains(text)) {
-                return i;
-            }
-        }
-        return Integer.MAX_VALUE;
-    }
-
-    private static int indexMatching(List<String> lines, Pattern pattern, int from) {
-        for (int i = from; i < lines.size(); i++) {
-            if (pattern.matcher(lines.get(i)).find()) {
-                return i;
-            }
-        }
-        return Integer.MAX_VALUE;
     }
 
     /** The tid of thread {@code clusterflock-supervisor} of {@code pid} (comm is cut to 15 characters), or null. */

@@ -1,5 +1,9 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.READY;
+import static io.clusterflock.it.MasterEvent.Kind.RECYCLING;
+import static io.clusterflock.it.MasterEvent.Kind.STOPPING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,8 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,8 +46,6 @@ class RecycleMaxRssIT {
     /** The slow leak: 3 MiB per 200 ms, 15 MiB/s; at most grace + two sample periods (1.5 s) past the bound is 22.5 MiB. */
     private static final String SLOW_LEAK = "/leak?mb=3&ms=200";
     private static final Duration WAIT = Duration.ofSeconds(40);
-    private static final Pattern RECYCLED = Pattern.compile(LibraryCluster.TIME + "worker 0 \\(pid (\\d+)\\) is being replaced:"
-            + " recycled: resident memory ([\\d.,]+) (KiB|MiB|GiB) above 300 MiB for 1s$");
 
     @Test
     void aLeakingWorkerIsRecycledWithinTenPercentOfTheBoundAndASpikeShorterThanTheGraceIsNot() {
@@ -54,6 +54,7 @@ class RecycleMaxRssIT {
                 "-Dclusterflock.maxRssGrace=1s"))) {
             int port = master.port();
             long pid = LibraryCluster.awaitReady(master).getFirst();
+            EventMatch recycling = EventMatch.of(RECYCLING);
             LibraryCluster.get(port, "/spike?mb=1&ms=0"); // the first off-heap allocation of a JVM is slow
             LibraryCluster.get(port, "/leak?mb=1");
 
@@ -71,38 +72,38 @@ class RecycleMaxRssIT {
                                 + " it, or too close to the grace for this test" + master.output());
                 Await.until(Duration.ofSeconds(2), () -> "back below the bound after the spike, not at "
                         + rss.latest() / MIB + " MiB", () -> rss.latest() < BOUND);
-                assertFalse(Await.within(GRACE.plusSeconds(1), () -> !master.matchesAfter(mark, RECYCLED).isEmpty()),
+                assertFalse(Await.within(GRACE.plusSeconds(1), () -> !master.eventsAfter(mark, recycling).isEmpty()),
                         "recycled for a spike shorter than the grace" + master.output());
 
                 // A slow leak: quickly to 40 MiB below the bound, then 15 MiB/s until the master acts.
                 long fastMb = (BOUND - 40 * MIB - rss.latest()) / MIB;
                 LibraryCluster.get(port, "/leak?mb=" + fastMb);
                 Instant leakStart = Instant.now();
-                Matcher recycled = Await.value(WAIT, () -> "the leaking worker recycled" + master.output(), () -> {
-                    List<Matcher> found = master.matchesAfter(mark, RECYCLED);
+                MasterEvent recycled = Await.value(WAIT, () -> "the leaking worker recycled" + master.output(), () -> {
+                    List<MasterEvent> found = master.eventsAfter(mark, recycling);
                     if (!found.isEmpty()) {
                         return found.getFirst();
                     }
                     LibraryCluster.get(port, SLOW_LEAK);
                     return null;
                 });
-                assertEquals(pid, Long.parseLong(recycled.group(2)), recycled.group());
-                LocalTime recycledAt = LocalTime.parse(recycled.group(1));
+                assertEquals(List.of(pid, "max-rss", BOUND, 1_000L), List.of(recycled.pid(), recycled.cause(),
+                        recycled.number("maxRssBytes"), recycled.number("graceMillis")), recycled.toString());
+                Instant recycledAt = recycled.ts();
                 RssSampler.Span over = rss.above(BOUND, leakStart);
-                assertNotNull(over.first(), "recycled, but never seen above the bound: " + recycled.group());
+                assertNotNull(over.first(), "recycled, but never seen above the bound: " + recycled);
                 long peakBefore = rss.peak(leakStart, recycledAt);
                 System.out.println("[recycle-rss] VmRSS during the leak: " + rss.trace(leakStart, 100));
-                long crossedToRecycled = LibraryCluster.millisBetween(over.first().toString(), recycled.group(1));
-                double logged = Double.parseDouble(recycled.group(3).replace(',', '.'))
-                        * (recycled.group(4).equals("GiB") ? 1024 : recycled.group(4).equals("KiB") ? 1.0 / 1024 : 1);
-                System.out.printf(Locale.ROOT, "[recycle-rss] leak: crossed %d MiB at %s, recycled at %s (+%d ms), logged"
-                                + " %s %s; peak VmRSS seen before the recycle line %.1f MiB (%.1f%% of the bound)%n",
-                        BOUND / MIB, over.first(), recycledAt, crossedToRecycled, recycled.group(3), recycled.group(4),
-                        peakBefore / (double) MIB, 100.0 * peakBefore / BOUND);
+                long crossedToRecycled = Duration.between(over.first(), recycledAt).toMillis();
+                long reported = recycled.number("rssBytes");
+                System.out.printf(Locale.ROOT, "[recycle-rss] leak: crossed %d MiB at %s, recycled at %s (+%d ms), reported"
+                                + " %.1f MiB; peak VmRSS seen before the recycle event %.1f MiB (%.1f%% of the bound)%n",
+                        BOUND / MIB, RssSampler.local(over.first()), recycled.localTime(), crossedToRecycled,
+                        reported / (double) MIB, peakBefore / (double) MIB, 100.0 * peakBefore / BOUND);
 
                 assertTrue(peakBefore <= BOUND * 11 / 10, "resident memory reached " + peakBefore / MIB
                         + " MiB before the recycle, over the bound by more than 10%" + master.output());
-                assertTrue(logged <= BOUND * 1.1 / MIB, "the recycle line's figure: " + recycled.group() + master.output());
+                assertTrue(reported > BOUND && reported <= BOUND * 11 / 10, "the recycle's figure: " + recycled + master.output());
                 assertTrue(crossedToRecycled >= GRACE.toMillis() - 20
                                 && crossedToRecycled <= GRACE.toMillis() + 2 * SAMPLE_MILLIS + 300,
                         "recycled " + crossedToRecycled + " ms after crossing the bound, not after the grace of "
@@ -112,12 +113,13 @@ class RecycleMaxRssIT {
             // Replaced like a reload of one: the new worker is ready before the old one is asked to stop.
             long replacement = master.awaitFork(0, mark, WAIT);
             assertNotEquals(pid, replacement);
-            Matcher ready = master.awaitLine(Pattern.compile("worker 0 \\(pid " + replacement + "\\) ready$"), WAIT);
-            master.awaitLine(Pattern.compile("worker 0 \\(pid " + pid + "\\) stopped with code 0$"), WAIT);
-            int readyAt = indexOf(master, "worker 0 (pid " + replacement + ") ready");
-            int stoppingAt = indexOf(master, "worker 0 (pid " + pid + ") stopping (SIGTERM)");
-            assertTrue(readyAt >= 0 && readyAt < stoppingAt, "the leaking worker was stopped before its replacement was"
-                    + " ready (" + ready.group() + ")" + master.output());
+            MasterEvent ready = master.awaitEvent(EventMatch.about(READY, replacement), WAIT);
+            MasterEvent exit = master.awaitEvent(EventMatch.about(EXIT, pid), WAIT);
+            MasterEvent stopping = master.awaitEvent(EventMatch.about(STOPPING, pid), Duration.ZERO);
+            assertTrue(ready.line() < stopping.line(), "the leaking worker was stopped before its replacement was"
+                    + " ready (" + ready + ")" + master.output());
+            assertEquals(List.of("max-rss", true, 0L), List.of(exit.cause(), exit.expected(), exit.fields().get("code")),
+                    exit.toString());
             Await.until(WAIT, "the leaking worker " + pid + " gone", () -> !Procs.alive(pid));
             assertEquals(replacement, LibraryCluster.get(port, "/").pid(), "the replacement serves" + master.output());
             ControlStatus status = ControlStatus.ask(ControlWire.socket(master.runtimeDirectory(), "default"));
@@ -131,16 +133,6 @@ class RecycleMaxRssIT {
         }
     }
 
-    private static int indexOf(MasterProcess master, String text) {
-        List<MasterProcess.Line> lines = master.lines();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).text().contains(text)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** Reads one process's VmRSS from /proc every few milliseconds, on a thread of its own, with the wall-clock time. */
     static final class RssSampler implements AutoCloseable {
         private static final long PERIOD_MILLIS = 5;
@@ -148,7 +140,7 @@ class RecycleMaxRssIT {
         record Sample(Instant at, long bytes) {}
 
         /** A stretch of samples above a bound: from the first to the last, and the largest. */
-        record Span(LocalTime first, long millis, long peak) {}
+        record Span(Instant first, long millis, long peak) {}
 
         private final long pid;
         private final List<Sample> samples = new ArrayList<>();
@@ -205,13 +197,13 @@ class RecycleMaxRssIT {
             if (over.isEmpty()) {
                 return new Span(null, 0, 0);
             }
-            return new Span(local(over.getFirst().at()), Duration.between(over.getFirst().at(), over.getLast().at()).toMillis(),
+            return new Span(over.getFirst().at(), Duration.between(over.getFirst().at(), over.getLast().at()).toMillis(),
                     over.stream().mapToLong(Sample::bytes).max().orElse(0));
         }
 
-        /** The largest sample taken from {@code from} to {@code until} (a log line's time stamp, to the millisecond). */
-        long peak(Instant from, LocalTime until) {
-            return samples().stream().filter(s -> !s.at().isBefore(from) && !local(s.at()).isAfter(until))
+        /** The largest sample taken from {@code from} to {@code until} (an event's time stamp). */
+        long peak(Instant from, Instant until) {
+            return samples().stream().filter(s -> !s.at().isBefore(from) && !s.at().isAfter(until))
                     .mapToLong(Sample::bytes).max().orElse(0);
         }
 
@@ -229,7 +221,7 @@ class RecycleMaxRssIT {
             return trace.toString();
         }
 
-        private static LocalTime local(Instant at) {
+        static LocalTime local(Instant at) {
             return LocalTime.ofInstant(at, ZoneId.systemDefault()).truncatedTo(ChronoUnit.MILLIS);
         }
 

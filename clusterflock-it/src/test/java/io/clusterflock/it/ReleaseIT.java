@@ -18,7 +18,7 @@ class ReleaseIT {
     @RepeatedTest(5)
     void guardAndPrivateDirectoryAreGoneWhenTheMasterExits() {
         try (MasterProcess master = MasterProcess.run(Fixtures.javaWorker(), "-w", "2", "-p", "0")) {
-            List<Long> workers = master.listeningPids();
+            List<Long> workers = master.startedPids();
             ShutdownIT.awaitAccepting(master, workers);
             long guard = master.guardPid();
 

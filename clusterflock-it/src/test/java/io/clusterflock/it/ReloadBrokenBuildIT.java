@@ -1,5 +1,9 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.KILLING;
+import static io.clusterflock.it.MasterEvent.Kind.READY;
+import static io.clusterflock.it.MasterEvent.Kind.RELOAD_FAILED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +38,10 @@ class ReloadBrokenBuildIT {
         Path script = goodBuild();
         try (MasterProcess master = MasterProcess.run(List.of(script.toString()),
                 "-w", "2", "-p", "0", "--ready-when", "ready")) {
-            reloadToABrokenBuildThenFixIt(master, script, "echo 'worker.sh: this build is broken' >&2\nexit 1",
-                    "worker [01] \\(pid \\d+\\) of generation 1 exited with code 1 before it was ready");
+            MasterEvent failedStart = reloadToABrokenBuildThenFixIt(master, script,
+                    "echo 'worker.sh: this build is broken' >&2\nexit 1");
+            assertEquals(List.of("exit", "unexpected", false, 1L), List.of(failedStart.fields().get("event"),
+                    failedStart.cause(), failedStart.expected(), failedStart.fields().get("code")), failedStart.toString());
         }
     }
 
@@ -46,10 +51,15 @@ class ReloadBrokenBuildIT {
         try (MasterProcess master = MasterProcess.run(List.of(script.toString()),
                 "-w", "2", "-p", "0", "--ready-when", "ready", "--ready-timeout", "3s")) {
             // It starts, holds the socket, never accepts and never says READY=1.
-            reloadToABrokenBuildThenFixIt(master, script, "exec sleep 60",
-                    "worker [01] \\(pid \\d+\\) of generation 1 was killed: not ready within 3s before it was ready");
-            assertEquals(2, master.matches(Pattern.compile("worker [01] \\(pid \\d+\\) was not ready within 3s: killing it$"))
-                    .size(), "both workers of the build that never got ready were killed at the ready timeout" + master.output());
+            MasterEvent failedStart = reloadToABrokenBuildThenFixIt(master, script, "exec sleep 60");
+            assertEquals(List.of("exit", "not-ready", 3_000L, "KILL"), List.of(failedStart.fields().get("event"),
+                    failedStart.cause(), failedStart.number("readyTimeoutMillis"), failedStart.text("signal")),
+                    failedStart.toString());
+            List<MasterEvent> killed = master.events(EventMatch.of(KILLING));
+            assertEquals(List.of(1, 1), killed.stream().map(MasterEvent::generation).toList(),
+                    "both workers of the build that never got ready were killed" + master.output());
+            assertTrue(killed.stream().allMatch(e -> e.cause().equals("not-ready") && e.number("readyTimeoutMillis") == 3_000),
+                    "at the ready timeout: " + killed);
         }
     }
 
@@ -66,26 +76,33 @@ class ReloadBrokenBuildIT {
     }
 
     /**
-     * Under wrk load: swaps in {@code brokenBody}, reloads, expects the reload to give up for
-     * {@code reason} with the serving workers untouched; then swaps the good build back in and
-     * expects the next reload (generation 2) to serve on every slot.
+     * Under wrk load: swaps in {@code brokenBody}, reloads, expects the reload to give up with the
+     * serving workers untouched; then swaps the good build back in and expects the next reload
+     * (generation 2) to serve on every slot.
+     *
+     * @return the exit of the broken build's worker that made the reload give up
      */
-    private static void reloadToABrokenBuildThenFixIt(MasterProcess master, Path script, String brokenBody,
-                                                     String reason) {
+    private static MasterEvent reloadToABrokenBuildThenFixIt(MasterProcess master, Path script, String brokenBody) {
         int port = master.port();
-        List<Long> serving = master.listeningPids();
-        ReloadLog.awaitReady(master, serving, SERVE_TIMEOUT);
+        List<Long> serving = master.startedPids();
+        master.awaitReady(serving, SERVE_TIMEOUT);
         long group = Procs.pgrp(serving.getFirst());
 
         LoadWrk.Run load = LoadWrk.start(port, Duration.ofSeconds(10));
+        MasterEvent failedStart;
         try {
             int broken = master.mark();
             ReloadBuilds.writeScript(script, brokenBody);
             master.signal("USR2");
-            Matcher gaveUp = master.awaitLineAfter(broken, ReloadLog.GAVE_UP, SERVE_TIMEOUT);
-            assertEquals("1", gaveUp.group(1), master.output());
-            assertTrue(gaveUp.group(2).matches(reason), "the reason given: '" + gaveUp.group(2) + "', expected /"
-                    + reason + "/" + master.output());
+            MasterEvent gaveUp = master.awaitEventAfter(broken, EventMatch.of(RELOAD_FAILED), SERVE_TIMEOUT);
+            assertEquals(List.of(1, 0L, "warning"), List.of(gaveUp.generation(), gaveUp.number("serving"), gaveUp.level()),
+                    "generation 1 gave up, generation 0 serves on" + gaveUp + master.output());
+            // What made it give up: a worker of generation 1 that ended before it was ever ready. (Its exit
+            // event follows the reload-failed event: the master gives up before it reports the exit.)
+            failedStart = master.awaitEventAfter(broken, EventMatch.of(EXIT), SERVE_TIMEOUT);
+            assertEquals(1, failedStart.generation(), "the first exit after the reload" + master.output());
+            assertEquals(List.of(), master.eventsAfter(broken, EventMatch.of(READY)), "a worker of the broken build ready"
+                    + master.output());
 
             Map<Integer, Long> brokenWorkers = ReloadLog.workersOf(master, 1);
             assertEquals(2, brokenWorkers.size(), "a worker of the broken build per slot" + master.output());
@@ -97,7 +114,7 @@ class ReloadBrokenBuildIT {
             int fixed = master.mark();
             ReloadBuilds.writeScript(script, goodBody(ReloadBuilds.python().orElseThrow()));
             master.signal("USR2");
-            master.awaitLineAfter(fixed, Pattern.compile("reload to generation 2 started$"), SERVE_TIMEOUT);
+            master.awaitEventAfter(fixed, ReloadLog.reloadStarted(2), SERVE_TIMEOUT);
             ReloadLog.awaitServing(master, fixed, 2, SERVE_TIMEOUT);
 
             LoadWrk.Result result = load.await();
@@ -110,5 +127,6 @@ class ReloadBrokenBuildIT {
                 "the broken build was forked once per slot and never re-forked" + master.output());
         Map<Integer, Long> newest = ReloadUnderLoad.assertNewestEverywhere(master, group, 2, 2);
         Answers.untilEveryPid(port, ANSWER, newest.values(), SERVE_TIMEOUT);
+        return failedStart;
     }
 }

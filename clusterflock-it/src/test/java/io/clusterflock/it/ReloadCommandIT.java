@@ -28,8 +28,8 @@ class ReloadCommandIT {
         try (MasterProcess master = MasterProcess.run(List.of(python.toString(), ReloadBuilds.pythonServer().toString()),
                 "-w", "2", "-p", "0", "--ready-when", "ready")) {
             int port = master.port();
-            List<Long> first = master.listeningPids();
-            ReloadLog.awaitReady(master, first, MasterProcess.START_TIMEOUT);
+            List<Long> first = master.startedPids();
+            master.awaitReady(first, MasterProcess.START_TIMEOUT);
             long group = Procs.pgrp(first.getFirst());
 
             LoadWrk.Result steady = LoadWrk.run(port, Duration.ofSeconds(5));

@@ -1,14 +1,19 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.FORK;
+import static io.clusterflock.it.MasterEvent.Kind.READY;
+import static io.clusterflock.it.MasterEvent.Kind.RELOAD_STARTED;
+import static io.clusterflock.it.MasterEvent.Kind.RESIZED;
+import static io.clusterflock.it.MasterEvent.Kind.STOPPED;
+import static io.clusterflock.it.MasterEvent.Kind.STOPPING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,9 +42,9 @@ class ReloadConcurrencyIT {
             try {
                 int mark = master.mark();
                 master.signal("USR2");
-                master.awaitLineAfter(mark, Pattern.compile("reload to generation 1 started$"), SIGNAL_SEEN);
+                master.awaitEventAfter(mark, ReloadLog.reloadStarted(1), SIGNAL_SEEN);
                 master.signal("USR2");
-                master.awaitLineAfter(mark, Pattern.compile("reload to generation 2 started$"), SIGNAL_SEEN);
+                master.awaitEventAfter(mark, ReloadLog.reloadStarted(2), SIGNAL_SEEN);
                 ReloadLog.awaitServing(master, mark, 2, SETTLE);
                 LoadWrk.Result result = load.await();
                 ReloadUnderLoad.report("demo keep-alive, two reloads back to back", result);
@@ -58,12 +63,12 @@ class ReloadConcurrencyIT {
             long group = awaitServing(master);
             int mark = master.mark();
             master.signal("USR2");
-            master.awaitLineAfter(mark, Pattern.compile("reload to generation 1 started$"), SIGNAL_SEEN);
+            master.awaitEventAfter(mark, ReloadLog.reloadStarted(1), SIGNAL_SEEN);
             master.signal("TTIN");
-            master.awaitLineAfter(mark, Pattern.compile("resized from 2 to 3 workers$"), SIGNAL_SEEN);
+            master.awaitEventAfter(mark, EventMatch.of(RESIZED).with("from", 2).with("workers", 3), SIGNAL_SEEN);
             ReloadLog.awaitServing(master, mark, 1, SETTLE);
 
-            List<ReloadLog.Fork> slot2 = ReloadLog.forks(master).stream().filter(f -> f.slot() == 2).toList();
+            List<MasterEvent> slot2 = ReloadLog.forks(master).stream().filter(f -> f.slot() == 2).toList();
             assertEquals(1, slot2.size(), "forks of the new slot" + master.output());
             assertEquals(1, slot2.getFirst().generation(), "the new slot's generation" + master.output());
             Map<Integer, Long> newest = ReloadUnderLoad.assertNewestEverywhere(master, group, 1, 3);
@@ -77,14 +82,18 @@ class ReloadConcurrencyIT {
             awaitServing(master);
             int mark = master.mark();
             master.signal("USR2");
-            master.awaitLineAfter(mark, Pattern.compile("reload to generation 1 started$"), SIGNAL_SEEN);
-            master.awaitLinesAfter(mark, MasterProcess.FORKED, 2, SIGNAL_SEEN);
+            master.awaitEventAfter(mark, ReloadLog.reloadStarted(1), SIGNAL_SEEN);
+            master.awaitEventsAfter(mark, EventMatch.of(FORK), 2, SIGNAL_SEEN);
             master.signal("TERM");
 
             assertEquals(0, master.awaitExit(Duration.ofSeconds(30)), master.output());
-            master.awaitLine(Pattern.compile("master stopped, exit code 0$"), Duration.ZERO);
-            List<Long> workers = ReloadLog.forks(master).stream().map(ReloadLog.Fork::pid).toList();
+            assertEquals(0, master.awaitEvent(EventMatch.of(STOPPED), Duration.ZERO).number("exitCode"));
+            List<Long> workers = ReloadLog.forks(master).stream().map(MasterEvent::pid).toList();
             assertEquals(4, workers.size(), "two workers of each generation" + master.output());
+            for (long worker : workers) {
+                MasterEvent exit = master.awaitEvent(EventMatch.about(EXIT, worker), Duration.ZERO);
+                assertTrue(exit.expected(), "every worker ended as asked: " + exit + master.output());
+            }
             assertEquals(List.of(), workers.stream().filter(Procs::alive).toList(), "workers alive after the master exited");
             // Timeout + 1 s + slack for the guard: see ShutdownIT on Master.release() racing System.exit.
             assertTrue(Await.within(Duration.ofSeconds(3 + 1 + 2), () -> master.remaining().isEmpty()),
@@ -100,7 +109,9 @@ class ReloadConcurrencyIT {
             try {
                 int mark = master.mark();
                 master.signal("HUP");
-                master.awaitLineAfter(mark, ReloadLog.RESTART_STARTED, SIGNAL_SEEN);
+                MasterEvent started = master.awaitEventAfter(mark, EventMatch.of(RELOAD_STARTED), SIGNAL_SEEN);
+                assertEquals(List.of(1L, true), List.of(started.number("generation"), started.fields().get("rolling")),
+                        started.toString());
                 ReloadLog.awaitServing(master, mark, 1, SETTLE);
                 LoadWrk.Result result = load.await();
                 ReloadUnderLoad.report("demo keep-alive, rolling restart", result);
@@ -109,16 +120,19 @@ class ReloadConcurrencyIT {
                 load.cancel();
             }
 
-            List<ReloadLog.Fork> forks = ReloadLog.forks(master).stream().filter(f -> f.generation() == 1)
-                    .sorted(Comparator.comparingInt(ReloadLog.Fork::index)).toList();
+            List<MasterEvent> forks = ReloadLog.forks(master).stream().filter(f -> f.generation() == 1).toList();
             assertEquals(2, forks.size(), "one new worker per slot" + master.output());
-            ReloadLog.Fork first = forks.get(0);
-            ReloadLog.Fork second = forks.get(1);
+            MasterEvent first = forks.get(0);
+            MasterEvent second = forks.get(1);
             assertFalse(first.slot() == second.slot(), master.output());
-            int firstReady = ReloadLog.indexOf(master, first.index(),
-                    Pattern.compile("worker " + first.slot() + " \\(pid " + first.pid() + "\\) ready$"));
-            assertTrue(firstReady > first.index() && second.index() > firstReady, "slot " + second.slot()
+            MasterEvent firstReady = master.awaitEvent(EventMatch.about(READY, first.pid()), Duration.ZERO);
+            assertTrue(firstReady.line() > first.line() && second.line() > firstReady.line(), "slot " + second.slot()
                     + "'s new worker forked only after slot " + first.slot() + "'s new worker was ready" + master.output());
+            for (long old : ReloadLog.pidsOlderThan(master, 1)) {
+                MasterEvent stopping = master.awaitEvent(EventMatch.about(STOPPING, old), Duration.ZERO);
+                assertEquals(List.of("restart", 1L), List.of(stopping.cause(), stopping.number("toGeneration")),
+                        stopping.toString());
+            }
             ReloadUnderLoad.assertNewestEverywhere(master, group, 1, 2);
         }
     }
@@ -130,27 +144,26 @@ class ReloadConcurrencyIT {
             int mark = master.mark();
             master.signal("HUP");
             ReloadLog.awaitServing(master, mark, 1, SETTLE);
-            master.awaitLinesAfter(mark, ReloadLog.ENDED, 2, Duration.ofSeconds(10));
+            master.awaitEventsAfter(mark, EventMatch.of(EXIT), 2, SETTLE);
             assertTrue(maxWorkersAlive(master, mark, 2) <= 3, "never more than one extra worker" + master.output());
         }
     }
 
     /** Waits until the first workers are ready; returns their process group. */
     private static long awaitServing(MasterProcess master) {
-        List<Long> first = master.listeningPids();
-        ReloadLog.awaitReady(master, first, MasterProcess.START_TIMEOUT);
+        List<Long> first = master.startedPids();
+        master.awaitReady(first, MasterProcess.START_TIMEOUT);
         return Procs.pgrp(first.getFirst());
     }
 
-    /** The most worker processes alive at once from line {@code mark} on, by the log's forks and ends. */
+    /** The most worker processes alive at once from line {@code mark} on, by the master's forks and exits. */
     private static int maxWorkersAlive(MasterProcess master, int mark, int aliveAtMark) {
         int alive = aliveAtMark;
         int max = alive;
-        List<MasterProcess.Line> lines = master.lines();
-        for (MasterProcess.Line line : lines.subList(mark, lines.size())) {
-            if (MasterProcess.FORKED.matcher(line.text()).find()) {
+        for (MasterEvent event : master.eventsAfter(mark)) {
+            if (event.kind() == FORK) {
                 max = Math.max(max, ++alive);
-            } else if (ReloadLog.ENDED.matcher(line.text()).find()) {
+            } else if (event.kind() == EXIT) {
                 alive--;
             }
         }

@@ -23,8 +23,8 @@ class ReloadSlowRequestsIT {
     void fiveReloadsWithHalfSecondRequestsInFlightFailNoRequest() {
         Path lua = LoadWrk.script(ReloadBuilds.directory("slow"), 20, "/sleep?ms=500");
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0")) {
-            List<Long> first = master.listeningPids();
-            ReloadLog.awaitReady(master, first, MasterProcess.START_TIMEOUT);
+            List<Long> first = master.startedPids();
+            master.awaitReady(first, MasterProcess.START_TIMEOUT);
             long group = Procs.pgrp(first.getFirst());
 
             ReloadUnderLoad.run("demo keep-alive, 1 in 20 requests 0.5 s", master, group, 0, 5,

@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
 
 /**
  * The scenario of bench/reload.sh as a test: wrk runs for a while, and meanwhile the master gets
- * a SIGUSR2 every {@link #INTERVAL}. Afterwards: no request failed, the log shows one reload
+ * a SIGUSR2 every {@link #INTERVAL}. Afterwards: no request failed, the events show one reload
  * started per signal, the last generation serves on every slot, and nothing of an older one is
  * left.
  */
@@ -44,8 +44,8 @@ final class ReloadUnderLoad {
 
         int last = from + reloads;
         ReloadLog.awaitServing(master, mark, last, RELOAD_TIMEOUT);
-        List<Integer> started = master.matchesAfter(mark, ReloadLog.RELOAD_STARTED).stream()
-                .map(m -> Integer.parseInt(m.group(1))).toList();
+        List<Integer> started = master.eventsAfter(mark, EventMatch.of(MasterEvent.Kind.RELOAD_STARTED)).stream()
+                .map(MasterEvent::generation).toList();
         assertEquals(IntStream.rangeClosed(from + 1, last).boxed().toList(), started,
                 "one reload started per SIGUSR2" + master.output());
         assertNewestEverywhere(master, group, last, 2);
@@ -55,7 +55,7 @@ final class ReloadUnderLoad {
     /**
      * Every slot of {@code workers} runs a live worker of {@code generation}, and within the stop
      * timeout (10 s by default) no process of an older generation is left, neither the workers
-     * the log names nor anything else of the workers' process group.
+     * the events name nor anything else of the workers' process group.
      */
     static Map<Integer, Long> assertNewestEverywhere(MasterProcess master, long group, int generation, int workers) {
         Map<Integer, Long> newest = ReloadLog.workersOf(master, generation);

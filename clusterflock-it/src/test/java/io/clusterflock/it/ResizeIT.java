@@ -1,13 +1,18 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.FORK;
+import static io.clusterflock.it.MasterEvent.Kind.KILLING;
+import static io.clusterflock.it.MasterEvent.Kind.RESIZED;
+import static io.clusterflock.it.MasterEvent.Kind.STOPPING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,24 +37,27 @@ class ResizeIT {
 
             int grown = master.mark();
             master.signal("TTIN");
-            master.awaitLineAfter(grown, Pattern.compile("resized from 2 to 3 workers$"), Duration.ofSeconds(10));
+            MasterEvent resized = master.awaitEventAfter(grown, EventMatch.of(RESIZED), Duration.ofSeconds(10));
+            assertEquals(List.of(2L, 3L), List.of(resized.number("from"), resized.number("workers")), resized.toString());
             long worker2 = master.awaitFork(2, grown, Duration.ofSeconds(10));
             Answers.untilEveryPid(port, InheritedHttpWorker.ANSWER, List.of(worker0, worker1, worker2), SERVE_TIMEOUT);
 
             int shrunk = master.mark();
             master.signal("TTOU");
-            master.awaitLineAfter(shrunk, Pattern.compile("resized from 3 to 2 workers$"), Duration.ofSeconds(10));
-            master.awaitLineAfter(shrunk, Pattern.compile("worker 1 \\(pid " + worker1 + "\\) stopping \\(SIGTERM\\)"),
-                    Duration.ofSeconds(10));
-            master.awaitLineAfter(shrunk, Pattern.compile("worker 1 \\(pid " + worker1 + "\\) stopped with "),
-                    Duration.ofSeconds(15));
+            resized = master.awaitEventAfter(shrunk, EventMatch.of(RESIZED), Duration.ofSeconds(10));
+            assertEquals(List.of(3L, 2L), List.of(resized.number("from"), resized.number("workers")), resized.toString());
+            MasterEvent stopping = master.awaitEventAfter(shrunk, EventMatch.about(STOPPING, worker1), Duration.ofSeconds(10));
+            MasterEvent exit = master.awaitEventAfter(shrunk, EventMatch.about(EXIT, worker1), Duration.ofSeconds(30));
 
+            assertEquals(List.of(1, "scale-down"), List.of(stopping.slot(), stopping.cause()), stopping.toString());
+            assertEquals(List.of("scale-down", true, "info"), List.of(exit.cause(), exit.expected(), exit.level()), exit.toString());
+            assertEquals(Optional.empty(), exit.millis("respawnInMillis"), "a retired slot is not re-forked: " + exit);
             assertFalse(Procs.alive(worker1), "the retired worker is still running");
             assertTrue(Procs.alive(worker0) && Procs.alive(worker2), "a remaining worker died" + master.output());
-            assertEquals(List.of(), master.matchesAfter(shrunk, MasterProcess.FORKED), "a retired slot was re-forked");
-            assertEquals(List.of(worker1), master.matchesAfter(shrunk,
-                    Pattern.compile("worker \\d+ \\(pid (\\d+)\\) (stopping|exited|stopped)")).stream()
-                    .map(m -> Long.parseLong(m.group(1))).distinct().toList(), "only worker 1 left" + master.output());
+            assertEquals(List.of(), master.eventsAfter(shrunk, EventMatch.of(FORK)), "a retired slot was re-forked");
+            assertEquals(List.of(worker1), master.eventsAfter(shrunk).stream()
+                    .filter(e -> e.kind() == STOPPING || e.kind() == KILLING || e.kind() == EXIT)
+                    .map(MasterEvent::pid).distinct().toList(), "only worker 1 left" + master.output());
             for (int i = 0; i < 6; i++) {
                 Answers.Worker answer = Answers.ask(port, InheritedHttpWorker.ANSWER);
                 assertTrue(Set.of(worker0, worker2).contains(answer.pid()), "answered by " + answer);

@@ -1,5 +1,9 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.EXIT;
+import static io.clusterflock.it.MasterEvent.Kind.FORK;
+import static io.clusterflock.it.MasterEvent.Kind.SHUTDOWN;
+import static io.clusterflock.it.MasterEvent.Kind.STOPPED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +12,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class RespawnIT {
     private static final Duration SERVE_TIMEOUT = Duration.ofSeconds(30);
-    /** "...exited unexpectedly with code 1 after 5ms; re-forking in 400ms": group 1 the delay. */
-    private static final Pattern REFORK = Pattern.compile("exited unexpectedly with .+; re-forking (now|in (\\S+))$");
+    /** How much earlier than its announced delay a re-fork may be logged: the two time stamps are taken a moment apart. */
+    private static final Duration STAMPS = Duration.ofMillis(50);
 
     @Test
     void killedWorkerComesBackInItsSlotWhileTheOtherKeepsAnswering() throws IOException {
@@ -47,36 +49,44 @@ class RespawnIT {
             assertNotEquals(first0, reborn.pid(), "slot 0 answered from its killed pid");
             assertEquals(master.awaitFork(0, mark, Duration.ZERO), reborn.pid(), master.output());
             assertTrue(!gap.isEmpty(), "worker 1 answered nothing while slot 0 was empty");
-            master.awaitLineAfter(mark, Pattern.compile("worker 0 \\(pid " + first0
-                    + "\\) exited unexpectedly with signal 9 \\(KILL\\) after \\S+; re-forking (now|in \\S+)$"),
-                    Duration.ZERO);
+            MasterEvent exit = master.awaitEventAfter(mark, EventMatch.about(EXIT, first0), Duration.ZERO);
+            assertEquals(List.of("unexpected", false, "warning", "KILL", 0), List.of(exit.cause(), exit.expected(),
+                    exit.level(), exit.text("signal"), exit.slot()), "a death nobody asked for: " + exit);
+            assertTrue(exit.millis("respawnInMillis").isPresent(), "its slot is re-forked: " + exit);
             assertTrue(Procs.alive(first1), "worker 1 was disturbed");
         }
     }
 
+    /**
+     * A worker that dies at once, again and again: each death is an unexpected exit that announces
+     * a delay twice the last (100 ms, 200 ms ... 6.4 s by default), the next fork waits at least that
+     * long, and a SIGTERM while the slot waits stops the master without waiting for the re-fork.
+     */
     @Test
     void crashLoopBacksOffExponentiallyAndStillStopsPromptly() {
         try (MasterProcess master = MasterProcess.run(List.of("/bin/false"), "-w", "1", "-p", "0")) {
-            master.listening();
-            long observeUntil = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            // Defaults (100 ms doubling): forks at about 0, 0.1, 0.3, 0.7, 1.5, 3.1, 6.3 and 12.7 s.
-            while (System.nanoTime() - observeUntil < 0) {
-                int forks = master.matches(MasterProcess.FORKED).size();
-                assertTrue(forks <= 10, () -> forks + " forks within 15 s: no backoff" + master.output());
-                Await.pause();
-            }
-            int forks = master.matches(MasterProcess.FORKED).size();
-            List<Long> delays = delays(master);
-            assertTrue(forks >= 5, forks + " forks in 15 s" + master.output());
-            assertEquals(100, delays.getFirst(), "the first respawn delay" + master.output());
-            assertNonDecreasing(delays, master);
-            assertTrue(delays.getLast() >= 3_200, "the delay grew only to " + delays.getLast() + " ms" + master.output());
+            master.started();
+            List<MasterEvent> exits = master.awaitEventsAfter(0, EventMatch.of(EXIT), 7, Duration.ofSeconds(60));
 
-            long stopping = System.nanoTime();
+            assertEquals(List.of(100L, 200L, 400L, 800L, 1_600L, 3_200L, 6_400L), delays(exits).subList(0, 7),
+                    master.output());
+            for (MasterEvent exit : exits) {
+                assertEquals(List.of("unexpected", false, 1L), List.of(exit.cause(), exit.expected(), exit.fields().get("code")),
+                        exit.toString());
+            }
+            assertEachForkWaitedItsDelay(master);
+
+            // The eighth fork is 6.4 s away: the shutdown must not wait for it.
             master.signal("TERM");
-            assertEquals(0, master.awaitExit(Duration.ofSeconds(2)), master.output());
-            assertTrue(Duration.ofNanos(System.nanoTime() - stopping).compareTo(Duration.ofSeconds(2)) < 0);
-            master.awaitLine(Pattern.compile("master stopped, exit code 0$"), Duration.ZERO);
+            assertEquals(0, master.awaitExit(Duration.ofSeconds(30)), master.output());
+            MasterEvent shutdown = master.awaitEvent(EventMatch.of(SHUTDOWN), Duration.ZERO);
+            MasterEvent stopped = master.awaitEvent(EventMatch.of(STOPPED), Duration.ZERO);
+            assertEquals(0, stopped.number("exitCode"));
+            assertEquals(List.of(), master.eventsAfter(shutdown.line(), EventMatch.of(FORK)), "a fork after the SIGTERM"
+                    + master.output());
+            assertTrue(stopped.since(exits.getLast()).compareTo(Duration.ofMillis(6_400)) < 0,
+                    "stopped only " + stopped.since(exits.getLast()).toMillis() + " ms after the last exit, as late as the"
+                            + " re-fork it announced" + master.output());
         }
     }
 
@@ -84,39 +94,32 @@ class RespawnIT {
     void respawnDelayStopsGrowingAtItsCap() {
         try (MasterProcess master = MasterProcess.run(List.of("sh", "-c", "exit 1"), "-w", "1", "-p", "0",
                 "--respawn-delay", "50ms", "--respawn-delay-max", "400ms")) {
-            master.awaitLinesAfter(0, Pattern.compile("re-forking in 400ms$"), 3, Duration.ofSeconds(20));
-            List<Long> delays = delays(master);
+            master.awaitEventsAfter(0, EventMatch.of(EXIT).with("respawnInMillis", 400), 3, Duration.ofSeconds(30));
+            List<Long> delays = delays(master.events(EventMatch.of(EXIT)));
 
             assertEquals(List.of(50L, 100L, 200L, 400L, 400L, 400L), delays.subList(0, 6), master.output());
-            assertNonDecreasing(delays, master);
             assertTrue(delays.stream().allMatch(d -> d <= 400), "a delay above the cap" + master.output());
+            assertEachForkWaitedItsDelay(master);
 
             master.signal("TERM");
-            assertEquals(0, master.awaitExit(Duration.ofSeconds(2)), master.output());
+            assertEquals(0, master.awaitExit(Duration.ofSeconds(30)), master.output());
         }
     }
 
-    /** The respawn delays the master announced, in ms ("now" is 0). */
-    private static List<Long> delays(MasterProcess master) {
-        return master.matches(REFORK).stream().map(m -> m.group(2) == null ? 0 : millis(m.group(2))).toList();
+    /** The respawn delays that {@code exits} announced, in ms; every one of them announces one. */
+    private static List<Long> delays(List<MasterEvent> exits) {
+        return exits.stream().map(exit -> exit.millis("respawnInMillis")
+                .orElseThrow(() -> new AssertionError("an exit without a re-fork: " + exit)).toMillis()).toList();
     }
 
-    /** "400ms", "1.6s", "12.8s", "2m" as the master's log writes them. */
-    private static long millis(String text) {
-        Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(text);
-        assertTrue(m.matches(), "not a duration: " + text);
-        double amount = Double.parseDouble(m.group(1));
-        return Math.round(switch (m.group(2)) {
-            case "ms" -> amount;
-            case "s" -> amount * 1_000;
-            case "m" -> amount * 60_000;
-            default -> amount * 3_600_000;
-        });
-    }
-
-    private static void assertNonDecreasing(List<Long> delays, MasterProcess master) {
-        for (int i = 1; i < delays.size(); i++) {
-            assertTrue(delays.get(i) >= delays.get(i - 1), "delays " + delays + " shrank" + master.output());
+    /** Every fork that follows an exit came no sooner than the delay that exit announced. */
+    private static void assertEachForkWaitedItsDelay(MasterProcess master) {
+        List<MasterEvent> events = master.events();
+        for (MasterEvent exit : master.events(EventMatch.of(EXIT))) {
+            Duration delay = exit.millis("respawnInMillis").orElseThrow();
+            events.stream().filter(e -> e.kind() == FORK && e.line() > exit.line()).findFirst().ifPresent(fork ->
+                    assertTrue(fork.since(exit).compareTo(delay.minus(STAMPS)) >= 0, "re-forked " + fork.since(exit).toMillis()
+                            + " ms after an exit that announced " + delay.toMillis() + " ms" + master.output()));
         }
     }
 }

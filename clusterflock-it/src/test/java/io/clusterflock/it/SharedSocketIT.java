@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -26,11 +25,10 @@ class SharedSocketIT {
     @Test
     void twoJavaWorkersAnswerThroughTheOnePortAndTheMasterNever() {
         try (MasterProcess master = MasterProcess.run(Fixtures.javaWorker(), "-w", "2", "-p", "0")) {
-            Matcher listening = master.listening();
+            MasterEvent started = master.started();
             int port = master.port();
-            assertEquals("*", listening.group(1), master.output());
-            assertEquals("http://localhost:" + port + "/", listening.group(3));
-            List<Long> pids = master.listeningPids();
+            assertEquals(List.of("*:" + port, 2L), List.of(started.text("address"), started.number("workers")), started.toString());
+            List<Long> pids = master.startedPids();
             assertEquals(2, pids.size(), master.output());
 
             Map<Long, Answers.Worker> answered =
@@ -51,15 +49,14 @@ class SharedSocketIT {
         assumeTrue(python.isPresent(), "python3 is not on PATH");
         try (MasterProcess master = MasterProcess.run(python.get(), "-w", "2", "-p", "0")) {
             int port = master.port();
-            List<Long> pids = master.listeningPids();
+            List<Long> pids = master.startedPids();
 
             // The worker exits with 3 unless LISTEN_FDS=1 and LISTEN_PID is its own pid.
             Map<Long, Answers.Worker> answered = Answers.untilEveryPid(port, PYTHON_ANSWER, pids, SERVE_TIMEOUT);
 
             assertEquals(new HashSet<>(pids), answered.keySet(), master.output());
             assertEquals(Set.of(0, 1), answered.values().stream().map(Answers.Worker::id).collect(Collectors.toSet()));
-            assertTrue(master.matches(Pattern.compile("exited unexpectedly")).isEmpty(),
-                    "a python worker exited" + master.output());
+            assertEquals(List.of(), master.events(EventMatch.of(MasterEvent.Kind.EXIT)), "a python worker exited" + master.output());
         }
     }
 }

@@ -15,7 +15,7 @@ class TitlesIT {
     @Test
     void masterWorkerAndGuardShowTheirRoleAndTheCommandName() {
         try (MasterProcess master = MasterProcess.run(List.of("sleep", "30"), "-w", "1", "-p", "0")) {
-            long worker = master.listeningPids().getFirst();
+            long worker = master.startedPids().getFirst();
 
             assertTrue(Procs.args(master.pid()).startsWith("clusterflock master [sleep]"), Procs.args(master.pid()));
             Await.until(Duration.ofSeconds(10), () -> "the worker's title, not " + Procs.cmdline(worker),
@@ -30,7 +30,7 @@ class TitlesIT {
     @Test
     void titleOptionLabelsEveryProcess() {
         try (MasterProcess master = MasterProcess.run(List.of("sleep", "30"), "-w", "2", "-p", "0", "--title", "shop")) {
-            List<Long> workers = master.listeningPids();
+            List<Long> workers = master.startedPids();
 
             assertTrue(Procs.args(master.pid()).startsWith("clusterflock master [shop]"), Procs.args(master.pid()));
             for (int id = 0; id < 2; id++) {
