@@ -60,8 +60,8 @@ class ControlStatusIT {
             ControlStatus.Row slot1 = backingOff.rows().get(1);
             assertEquals(null, slot1.pid());
             assertEquals(1, slot1.restarts());
-            assertEquals(Map.of("code", "null", "signal", "9", "signalName", "KILL", "reason", "exited unexpectedly"),
-                    stringValues(slot1.lastExit()));
+            assertEquals(Map.of("code", "null", "signal", "9", "signalName", "KILL", "cause", "unexpected", "expected", "false",
+                    "reason", "exited unexpectedly", "generation", "0"), stringValues(slot1.lastExit()));
             String text = ControlCli.ok(xdg, "status").lines().get(3);
             assertTrue(text.matches("1\\s+-\\s+0\\s+backing off for \\d(\\.\\d)?s\\s+-\\s+1\\s+-\\s+-\\s+SIGKILL \\(exited unexpectedly\\)"),
                     text);
@@ -94,8 +94,8 @@ class ControlStatusIT {
             assertEquals(List.of("ready", "ready", "ready"), status.rows().stream().map(ControlStatus.Row::state).toList());
             Map<String, Object> first = ControlJson.object(ControlJson.array(ControlJson.object(ControlJson.parse(result.stdout()))
                     .get("workers")).getFirst());
-            assertEquals(List.of("slot", "pid", "generation", "state", "respawnInMillis", "uptimeMillis", "restarts", "rssBytes",
-                    "requests", "lastExit"), List.copyOf(first.keySet()));
+            assertEquals(List.of("slot", "pid", "generation", "state", "ending", "respawnInMillis", "uptimeMillis", "restarts",
+                    "rssBytes", "requests", "lastExit"), List.copyOf(first.keySet()));
             assertTrue((Long) first.get("rssBytes") > 0);
         }
     }

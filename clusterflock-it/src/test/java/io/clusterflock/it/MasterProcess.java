@@ -255,14 +255,6 @@ final class MasterProcess implements AutoCloseable {
         });
     }
 
-    /** Waits until {@code count} lines from {@code mark} on match {@code pattern}; returns them. */
-    List<Matcher> awaitLinesAfter(int mark, Pattern pattern, int count, Duration timeout) {
-        return Await.value(timeout, () -> count + " lines matching /" + pattern + "/" + output(), () -> {
-            List<Matcher> found = matchesAfter(mark, pattern);
-            return found.size() >= count ? found : null;
-        });
-    }
-
     /** Every line so far in which {@code pattern} is found, as matchers positioned on the find. */
     List<Matcher> matches(Pattern pattern) {
         return matchesAfter(0, pattern);
