@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class LibraryDrainIT {
+    /** Well within the guard's SIGKILL at 10 s + 1 s: workers gone by then exited on their own. */
+    private static final Duration BY_THEMSELVES = Duration.ofSeconds(8);
     private static final Pattern SLEEPING = Pattern.compile("LibraryApp worker (\\d+) pid (\\d+) handling /sleep\\?ms=(\\d+)$");
 
     @Test
@@ -132,9 +134,9 @@ class LibraryDrainIT {
     }
 
     @Test
-    void workersOfAMasterKilledWithSigkillFinishTheirRequestsAndExitWithinTwoSeconds() throws Exception {
-        // A long timeout: the guard would only act after 10 s + 1 s, so what stops the workers is
-        // their own noticing that the master is gone.
+    void workersOfAMasterKilledWithSigkillFinishTheirRequestsAndExitGracefully() throws Exception {
+        // A long timeout: the guard's SIGKILL would come only after 10 s + 1 s, so workers gone well
+        // before that (8 s: room for a loaded machine) drained and exited on their own.
         try (MasterProcess master = LibraryCluster.start(List.of("-Dclusterflock.workers=2", "-Dclusterflock.port=0",
                 "-Dclusterflock.timeout=10s"))) {
             int port = master.port();
@@ -149,11 +151,12 @@ class LibraryDrainIT {
             Http.Response response = answer(slow, master);
             assertEquals(200, response.status(), response.toString());
             assertTrue(workers.contains(LibraryCluster.Reply.parse(response.body()).pid()), response.body());
-            assertTrue(Await.within(Duration.ofSeconds(2), () -> workers.stream().noneMatch(Procs::alive)),
-                    () -> "workers alive 2 s after their master's SIGKILL:" + MasterProcess.describe(
-                            workers.stream().filter(Procs::alive).toList()) + master.output());
+            assertTrue(Await.within(BY_THEMSELVES, () -> workers.stream().noneMatch(Procs::alive)),
+                    () -> "workers alive " + BY_THEMSELVES.toSeconds() + " s after their master's SIGKILL:"
+                            + MasterProcess.describe(workers.stream().filter(Procs::alive).toList()) + master.output());
             Duration took = Duration.ofNanos(System.nanoTime() - killed);
-            assertTrue(took.compareTo(Duration.ofSeconds(2)) <= 0, "the workers took " + took);
+            System.out.println("[library-drain] workers gone " + took.toMillis() + " ms after their master's SIGKILL");
+            assertTrue(took.compareTo(BY_THEMSELVES) <= 0, "the workers took " + took);
             // A JVM's main thread shows as a zombie while its other threads still tear down (and
             // hold the socket): the port closes a moment after the pids look gone.
             assertTrue(Await.within(Duration.ofSeconds(2), () -> Http.refused(port)),

@@ -25,7 +25,9 @@ class ReleaseIT {
             master.signal("TERM");
             assertEquals(0, master.awaitExit(Duration.ofSeconds(15)), master.output());
 
-            assertTrue(Await.within(Duration.ofMillis(500), () -> !Procs.alive(guard)),
+            // The guard leaves once the workers have; 5 s is room for a loaded machine, and far short
+            // of the --timeout (10 s) it would wait for a worker still there.
+            assertTrue(Await.within(Duration.ofSeconds(5), () -> !Procs.alive(guard)),
                     () -> "the guard outlived its master:" + MasterProcess.describe(Procs.inGroup(guard)));
             assertEquals(List.of(), master.runtimeFiles(), "left in $XDG_RUNTIME_DIR");
         }
