@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The file calls {@link Libc} does not bind, in its style: open, flock and read, for fds the JDK
- * would not hand out (a /dev/null for workers, a lock that is not released by closing another fd,
- * the read end of a pipe).
+ * The file calls {@link Libc} does not bind, in its style: open, flock, read and write, for fds the
+ * JDK would not hand out (a /dev/null for workers, a lock that is not released by closing another
+ * fd, the ends of a pipe).
  */
 @SuppressWarnings("restricted") // binding native functions is the point of this class
 final class FileCalls {
@@ -40,6 +40,8 @@ final class FileCalls {
     private static final MethodHandle FLOCK = bind("flock", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), CAPTURE_ERRNO);
     /** Returns ssize_t: invoke it with {@link Libc#callSize}. */
     static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
+    /** Returns ssize_t: invoke it with {@link Libc#callSize}. */
+    static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CAPTURE_ERRNO);
 
     private FileCalls() {}
 

@@ -1,5 +1,6 @@
 package io.clusterflock.internal.os;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
@@ -40,6 +41,30 @@ public final class Pipe implements AutoCloseable {
     /** The write end's fd, or -1 once it is closed. */
     public synchronized int writeFd() {
         return writeFd;
+    }
+
+    /**
+     * Writes all of {@code bytes} to the write end, blocking while the pipe is full: with no reader
+     * yet, more than a page may never fit (a user past its pipe quota gets one-page pipes).
+     *
+     * @throws NativeException e.g. "cannot write to a pipe: Broken pipe" when the read end is closed
+     */
+    public void write(byte[] bytes) {
+        int fd = writeFd();
+        if (fd < 0) {
+            throw new IllegalStateException("the write end of the pipe is closed");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocateFrom(JAVA_BYTE, bytes);
+            long written = 0;
+            while (written < bytes.length) {
+                Libc.Result result = Libc.callSize(FileCalls.WRITE, fd, buffer.asSlice(written), bytes.length - written);
+                if (result.failed() && result.errno() != Libc.EINTR) {
+                    throw NativeException.of("cannot write to a pipe", result.errno());
+                }
+                written += Math.max(0, result.value());
+            }
+        }
     }
 
     /** Closes the read end; again does nothing. */
