@@ -10,7 +10,7 @@ module io.clusterflock {
     exports io.clusterflock;
     exports io.clusterflock.worker;
     exports io.clusterflock.control;
-    // For clusterflock-jetty's workers only: process titles, and stdio kept across the socket's close.
+    // For clusterflock-jetty only: workers' process titles, and the master's one-line console log.
     exports io.clusterflock.internal.os to io.clusterflock.jetty;
     exports io.clusterflock.internal.master to io.clusterflock.jetty;
 }

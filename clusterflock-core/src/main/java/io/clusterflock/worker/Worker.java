@@ -133,7 +133,9 @@ public final class Worker {
 
     /**
      * The listening socket shared by every worker, in blocking mode. Keep it blocking: the
-     * O_NONBLOCK flag is shared by every worker's copy of the socket.
+     * O_NONBLOCK flag is shared by every worker's copy of the socket. Do not close it: it is the
+     * JDK's inherited channel, whose close points fds 0, 1 and 2 at /dev/null, so the worker's
+     * output after that is lost. The process's exit closes it.
      *
      * @throws IllegalStateException when fd 0 is not a listening socket
      */

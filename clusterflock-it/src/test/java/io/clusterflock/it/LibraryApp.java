@@ -55,6 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       block that large is its own mapping, which free unmaps). Answers {@code spiked N}.</li>
  * </ul>
  *
+ * <p>On shutdown ({@code Worker.onShutdown}) a worker says {@code LibraryApp worker <id> pid <pid> shut down}
+ * on stdout.
+ *
  * <p>Readiness, by program argument: {@code readyAfterMs=N} calls {@code Worker.ready()} N ms after
  * the worker starts; {@code neverReady} never calls it (nor does the absence of both).
  */
@@ -85,6 +88,11 @@ public final class LibraryApp {
 
     private static void prepare(Worker worker, List<String> arguments) {
         worker.onMessage(INBOX::add);
+        long pid = ProcessHandle.current().pid();
+        worker.onShutdown(() -> {
+            System.out.println("LibraryApp worker " + worker.id() + " pid " + pid + " shut down");
+            System.out.flush();
+        });
         if (arguments.contains("neverReady")) {
             return;
         }

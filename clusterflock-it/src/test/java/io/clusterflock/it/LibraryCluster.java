@@ -27,6 +27,11 @@ final class LibraryCluster {
         return MasterProcess.program(LibraryCopies.app(jvmOptions, args));
     }
 
+    /** Starts {@code java JVM_OPTIONS... LibraryApp ARGS...} as the master, without native access. */
+    static MasterProcess startWithoutNativeAccess(List<String> jvmOptions, String... args) {
+        return MasterProcess.program(LibraryCopies.appWithoutNativeAccess(jvmOptions, args));
+    }
+
     /** An answer of LibraryApp: who answered, and the lines after the first. */
     record Reply(int id, int generation, long pid, List<String> lines, String body) {
         static Reply parse(String body) {

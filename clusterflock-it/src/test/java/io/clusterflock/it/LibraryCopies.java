@@ -25,8 +25,19 @@ final class LibraryCopies {
      * --enable-native-access=ALL-UNNAMED JVM_OPTIONS... -cp ... LibraryApp ARGS...}.
      */
     static List<String> app(List<String> jvmOptions, String... args) {
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
+        options.addAll(jvmOptions);
+        return appWithoutNativeAccess(options, args);
+    }
+
+    /**
+     * {@link #app} as a user may well start it: {@code java <fast-start flags> JVM_OPTIONS... -cp ...
+     * LibraryApp ARGS...}, without {@code --enable-native-access} (which a jar's manifest cannot
+     * grant to a class path).
+     */
+    static List<String> appWithoutNativeAccess(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(Fixtures.java().toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"));
+                "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", APP_CLASSES + ":" + BuildCopies.jar(), LibraryApp.class.getName()));
         command.addAll(List.of(args));
@@ -59,9 +70,4 @@ final class LibraryCopies {
         }
         return Path.of(examples);
     }
-
-
-
-
-
 }

@@ -1,7 +1,7 @@
 package io.clusterflock.jetty;
 
-import io.clusterflock.internal.os.StandardStreams;
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
@@ -14,18 +14,21 @@ import org.eclipse.jetty.server.ServerConnector;
  * A connector on the inherited listening socket.
  *
  * <p>One acceptor: a single blocking {@code accept()} per worker is what shares connections fairly
- * between workers. {@link #stopAccepting} closes this worker's copy of the socket (the other
- * workers keep accepting from it, so nothing queued is lost) and keeps stdout and stderr alive
- * across that close: the JDK's inherited channel, on close, points fds 0, 1 and 2 at /dev/null
- * ({@code sun.nio.ch.InheritedChannel}), which would silence every log line of the drain.
+ * between workers. {@link #stopAccepting} ends this worker's share without closing its copy of the
+ * socket: the JDK's inherited channel, on close, points fds 0, 1 and 2 at /dev/null
+ * ({@code sun.nio.ch.InheritedChannel}), which would silence the rest of the drain and the
+ * shutdown handlers, and only native code could undo that. The channel stays open until the
+ * process exits; an acceptor still blocked in {@code accept()} is woken by {@link #wakeAcceptor}.
  */
 final class InheritedConnector extends ServerConnector {
+    private static final System.Logger LOG = System.getLogger("io.clusterflock");
     private volatile boolean stoppedAccepting;
     /** Acceptor threads inside accept(): a connection may be in their hands. */
     private final AtomicInteger inAccept = new AtomicInteger();
     /** Connections accepted, and connections registered with a selector: apart while one is on its way. */
     private final LongAdder accepted = new LongAdder();
     private final LongAdder opened = new LongAdder();
+    private volatile AcceptorWakeUp wakeUp;
 
     InheritedConnector(Server server) {
         super(server, 1, -1);
@@ -41,9 +44,20 @@ final class InheritedConnector extends ServerConnector {
     }
 
     @Override
+    public void open(ServerSocketChannel channel) throws IOException {
+        super.open(channel);
+        wakeUp = AcceptorWakeUp.of(channel.getLocalAddress());
+    }
+
+    @Override
     public void accept(int acceptorID) throws IOException {
         inAccept.incrementAndGet();
         try {
+            // Read after counting ourselves in; the drain reads the count after setting the flag:
+            // either this acceptor sees the stop, or the drain sees it in accept() and wakes it.
+            if (stoppedAccepting) {
+                return;
+            }
             super.accept(acceptorID);
             accepted.increment();
         } finally {
@@ -57,11 +71,33 @@ final class InheritedConnector extends ServerConnector {
         opened.increment();
     }
 
-    /** Accepts no more connections; those already open are left alone. */
+    /**
+     * Accepts no more connections; those already open are left alone. An acceptor blocked in
+     * {@code accept()} stays there until a connection arrives: see {@link #wakeAcceptor}.
+     */
     void stopAccepting() {
-        stoppedAccepting = true;
         setAccepting(false);
-        close();
+        stoppedAccepting = true;
+    }
+
+    /**
+     * While an acceptor is still in {@code accept()}, makes one connection to the socket to bring it
+     * out (it serves whatever it gets, then waits for good); call it until {@link #settling} is false.
+     */
+    void wakeAcceptor() {
+        if (stoppedAccepting && inAccept.get() > 0 && !wakeUp.connect()) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot connect to " + wakeUp.targets() + " to wake the acceptor");
+        }
+    }
+
+    /** Whether an acceptor is still inside {@code accept()}. */
+    boolean acceptorWaiting() {
+        return inAccept.get() > 0;
+    }
+
+    /** The connections open now. */
+    int openConnections() {
+        return getConnectedEndPoints().size();
     }
 
     /**
@@ -86,14 +122,19 @@ final class InheritedConnector extends ServerConnector {
         return answeredAll && endPoint instanceof IdleTimeout idle && idle.getIdleFor() >= idleMillis;
     }
 
+    /**
+     * Leaves the inherited channel open (Jetty calls this as it stops): see the class comment. The
+     * process's exit closes it; by then nothing accepts from it. An acceptor that never left
+     * {@code accept()} is interrupted as Jetty stops, which closes the channel the JDK's way.
+     */
     @Override
     public void close() {
-        try (var kept = StandardStreams.keep()) {
-            super.close();
-        }
     }
 
-    /** The acceptor wakes with an error when we close the socket under it: that is the plan, not a failure. */
+    /**
+     * An acceptor that nothing woke is interrupted as Jetty stops, and fails with
+     * ClosedByInterruptException: expected then, not a failure.
+     */
     @Override
     protected boolean handleAcceptFailure(Throwable failure) {
         return !stoppedAccepting && super.handleAcceptFailure(failure);

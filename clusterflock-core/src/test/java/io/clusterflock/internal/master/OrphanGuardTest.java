@@ -64,6 +64,9 @@ class OrphanGuardTest {
         String title = Titles.guard("shop");
         try (OrphanGuard guard = OrphanGuard.start(Duration.ofSeconds(1), title, privateDirectory)) {
             long pid = guard.processGroup(); // the guard leads its group: its pid is the group's id
+            // posix_spawn returns once the child has left our memory, a moment before the kernel
+            // has set up its new argv: until then cmdline reads empty.
+            awaitCondition(() -> !cmdline(pid).isEmpty(), "the guard's exec to complete");
             assertEquals(List.of("clusterflock guard [shop]"), cmdline(pid));
             assertEquals("clusterflock guard [shop]", ps(pid));
         }

@@ -1,0 +1,82 @@
+package io.clusterflock.jetty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connector's stop, on a real Jetty over a real socket: the acceptor leaves accept() and the
+ * socket stays open (closing an inherited one would take stdout and stderr with it).
+ */
+class InheritedConnectorTest {
+    private static final long BOUND_NANOS = 20_000_000_000L;
+
+    @Test
+    void stoppingBringsTheAcceptorOutOfAcceptAndLeavesTheSocketOpen() throws Exception {
+        try (ServerSocketChannel listening = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 50)) {
+            Server server = new Server();
+            InheritedConnector connector = new InheritedConnector(server);
+            connector.open(listening);
+            server.addConnector(connector);
+            server.setHandler(new Handler.Abstract() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request request, Response response, Callback callback) {
+                    response.write(true, StandardCharsets.US_ASCII.encode("ok"), callback);
+                    return true;
+                }
+            });
+            server.start();
+            try {
+                int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
+                assertEquals("HTTP/1.1 200 OK", statusLine(port));
+                awaitAcceptorIn(connector);
+
+                connector.stopAccepting();
+                long deadline = System.nanoTime() + BOUND_NANOS;
+                while (connector.settling()) {
+                    if (System.nanoTime() - deadline > 0) {
+                        fail("the acceptor is still in accept()");
+                    }
+                    connector.wakeAcceptor();
+                    Thread.sleep(20); // the drain's own pace
+                }
+                assertFalse(connector.acceptorWaiting());
+            } finally {
+                server.stop();
+            }
+            assertTrue(listening.isOpen(), "stopping the server closed the socket");
+        }
+    }
+
+    /** The acceptor thread goes back into accept() after each connection: wait until it has. */
+    private static void awaitAcceptorIn(InheritedConnector connector) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND_NANOS;
+        while (!connector.acceptorWaiting()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("the acceptor never went back into accept()");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static String statusLine(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return answer.lines().findFirst().orElse("");
+        }
+    }
+}
