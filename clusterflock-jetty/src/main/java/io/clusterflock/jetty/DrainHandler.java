@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * worker). Closing a kept-alive connection without such an answer races with the client's next
  * request, which then fails; Jetty's own graceful shutdown does that, and its
  * {@code GracefulHandler} answers 503 instead, so neither is used for the drain.
+ *
+ * <p>It also counts each connection's requests in the handler's hands ({@link InFlightRequests}),
+ * so that the drain never takes a connection with a response on its way for an idle one.
  */
 final class DrainHandler extends Handler.Wrapper {
     private final LongAdder requests = new LongAdder();
@@ -39,6 +42,14 @@ final class DrainHandler extends Handler.Wrapper {
         if (draining) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
         }
-        return super.handle(request, response, callback);
+        boolean handled = false;
+        try {
+            handled = super.handle(request, response, InFlightRequests.begin(request, callback));
+            return handled;
+        } finally {
+            if (!handled) {
+                InFlightRequests.cancel(request);
+            }
+        }
     }
 }

@@ -116,9 +116,14 @@ final class InheritedConnector extends ServerConnector {
         return open;
     }
 
+    /**
+     * Jetty counts a request in once its headers are parsed, before the handler has it, and a
+     * response out as soon as sending starts: both counts and the handler's own are needed.
+     */
     private static boolean quietFor(EndPoint endPoint, long idleMillis) {
         Connection connection = endPoint.getConnection();
-        boolean answeredAll = connection != null && connection.getMessagesIn() == connection.getMessagesOut();
+        boolean answeredAll = connection != null && connection.getMessagesIn() == connection.getMessagesOut()
+                && !InFlightRequests.any(connection);
         return answeredAll && endPoint instanceof IdleTimeout idle && idle.getIdleFor() >= idleMillis;
     }
 

@@ -132,11 +132,13 @@ final class JettyWorker {
             LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": draining, "
                     + connector.openConnections() + " connections open");
             long deadline = started + drainTime(worker.timeout()).toNanos();
-            while ((connector.settling() || connector.closeIdle(IDLE_CLOSE_MILLIS) > 0) && System.nanoTime() < deadline) {
+            boolean busy;
+            while ((busy = connector.settling() || connector.closeIdle(IDLE_CLOSE_MILLIS) > 0)
+                    && System.nanoTime() < deadline) {
                 connector.wakeAcceptor();
                 Thread.sleep(POLL_MILLIS); // polling the connection count: Jetty has no event for "none left"
             }
-            reportDrain(Duration.ofNanos(System.nanoTime() - started));
+            reportDrain(Duration.ofNanos(System.nanoTime() - started), busy);
             server.stop();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": stopping the server failed: " + e);
@@ -145,16 +147,18 @@ final class JettyWorker {
         }
     }
 
-    /** One line for the operator: drained, or what the drain time left behind. */
-    private void reportDrain(Duration took) {
+    /**
+     * One line for the operator: drained, or what the drain time left behind. ({@code busy} and not
+     * the connection count: connections closed just now for being idle are still counted a moment.)
+     */
+    private void reportDrain(Duration took, boolean busy) {
         String who = "worker " + worker.id() + ": ";
-        int open = connector.openConnections();
-        if (open == 0 && !connector.settling()) {
+        if (!busy) {
             LOG.log(System.Logger.Level.INFO, who + "drained in " + took.toMillis() + " ms");
             return;
         }
         LOG.log(System.Logger.Level.WARNING, who + "drain time up after " + took.toMillis() + " ms with "
-                + open + " connections open; stopping the server closes them");
+                + connector.openConnections() + " connections open; stopping the server closes them");
         if (connector.acceptorWaiting()) {
             LOG.log(System.Logger.Level.WARNING, who + "its acceptor never left accept(): stopping closes the"
                     + " socket, and the JDK then sends stdout and stderr to /dev/null");
