@@ -209,7 +209,11 @@ public final class AcceptLoop implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-        acceptor.interrupt(); // wakes a pause or a wait for a place
+        // Never an interrupt: one that lands as accept() returns makes the JDK throw
+        // ClosedByInterruptException and drop the connection it had just accepted, open, so its
+        // client would wait for an answer forever. A place handed out wakes a wait for one; a
+        // retry pause (a second at most) ends by itself.
+        places.release();
         joinQuietly(acceptor, ACCEPTOR_EXIT);
         // From here on no connection is added: whatever is live is all there is.
         awaitHandlers(grace);
