@@ -16,7 +16,9 @@ import static io.clusterflock.internal.options.Options.MAX_RSS_GRACE;
 import static io.clusterflock.internal.options.Options.NAME;
 import static io.clusterflock.internal.options.Options.PORT;
 import static io.clusterflock.internal.options.Options.PREFIX_OUTPUT;
+import static io.clusterflock.internal.options.Options.READY_AFTER;
 import static io.clusterflock.internal.options.Options.READY_TIMEOUT;
+import static io.clusterflock.internal.options.Options.RELOAD_SURGE;
 import static io.clusterflock.internal.options.Options.READY_WHEN;
 import static io.clusterflock.internal.options.Options.RESPAWN_DELAY;
 import static io.clusterflock.internal.options.Options.RESPAWN_DELAY_MAX;
@@ -85,6 +87,10 @@ public final class ClusterOptions {
     public ReadyWhen readyWhen() { return values.get(READY_WHEN); }
     /** How long a new worker may take to become ready before it counts as a failed start. */
     public Duration readyTimeout() { return values.get(READY_TIMEOUT); }
+    /** Under {@link ReadyWhen#STARTED}: how long a worker that says nothing must stay up to count as ready. */
+    public Duration readyAfter() { return values.get(READY_AFTER); }
+    /** How many new workers a reload starts at a time. */
+    public int reloadSurge() { return values.get(RELOAD_SURGE); }
     /** The first delay before re-forking a slot whose worker died young. */
     public Duration respawnDelay() { return values.get(RESPAWN_DELAY); }
     /** The cap the respawn delay doubles up to; zero: no doubling, every respawn waits {@link #respawnDelay}. */
@@ -189,6 +195,16 @@ public final class ClusterOptions {
         /** Default: 60 s. */
         public Builder readyTimeout(Duration readyTimeout) {
             return set(READY_TIMEOUT, Objects.requireNonNull(readyTimeout, "readyTimeout"));
+        }
+
+        /** Default: 1 s. */
+        public Builder readyAfter(Duration readyAfter) {
+            return set(READY_AFTER, Objects.requireNonNull(readyAfter, "readyAfter"));
+        }
+
+        /** Default: half the available processors, at least 1. */
+        public Builder reloadSurge(int workers) {
+            return set(RELOAD_SURGE, workers);
         }
 
         /** Default: 100 ms, doubling per quick death up to {@link #respawnDelayMax}. */

@@ -4,7 +4,12 @@ import io.clusterflock.internal.options.Options;
 
 /** When the master counts a new worker as ready to serve (recluster's {@code readyWhen}). */
 public enum ReadyWhen {
-    /** As soon as it has been spawned: for programs that serve right away. */
+    /**
+     * Proven by staying up: once it has run for {@code readyAfter} (einhorn's timer
+     * acknowledgement), or sooner when it says so ({@code READY=1}, {@code Worker.ready()}, its
+     * server listening). A worker that speaks sd_notify before then ({@code STATUS=},
+     * {@code WATCHDOG=1}, …) manages its own readiness: it is ready only when it says {@code READY=1}.
+     */
     STARTED,
     /** When the worker library reports that its server accepts connections. */
     LISTENING,

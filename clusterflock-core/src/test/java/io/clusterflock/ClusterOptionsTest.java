@@ -47,6 +47,8 @@ class ClusterOptionsTest {
             sample("timeout", "3s", Duration.ofSeconds(3)),
             sample("readyWhen", "LISTENING", ReadyWhen.LISTENING),
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),
+            sample("readyAfter", "1500ms", Duration.ofMillis(1500)),
+            sample("reloadSurge", "3", 3),
             sample("respawnDelay", "250ms", Duration.ofMillis(250)),
             sample("respawnDelayMax", "0", Duration.ZERO),
             sample("env", "GREETING=a=b", Map.of("GREETING", "a=b")),

@@ -37,7 +37,7 @@ final class EventText {
             case ClusterEvent.Message e -> new Line(DEBUG, e.worker().label() + " sent a message of "
                     + count(e.text().length(), "character"));
             case ClusterEvent.Status e -> info(e.worker().label() + " status: " + e.text());
-            case ClusterEvent.Ready e -> new Line(readyWhen == ReadyWhen.STARTED ? DEBUG : INFO, e.worker().label() + " ready");
+            case ClusterEvent.Ready e -> info(e.worker().label() + " ready");
             case ClusterEvent.SpawnFailed e -> warn("worker " + e.id() + " could not be started: " + e.reason()
                     + "; retrying in " + Durations.format(e.retryIn()));
             case ClusterEvent.Recycling e -> info(e.worker().label() + " is being replaced: " + e.cause().describe());

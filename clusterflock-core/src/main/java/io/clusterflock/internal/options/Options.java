@@ -64,7 +64,7 @@ public final class Options {
     public static final Option<ReadyWhen> READY_WHEN = Option.named("readyWhen", TextForm.choice(ReadyWhen.class))
             .flags("--ready-when").label("WHEN").property()
             .byDefault(ReadyWhen.STARTED, "started")
-            .help("When a new worker counts as ready: started, listening or ready")
+            .help("When a new worker counts as ready: started (up for --ready-after, or sooner when it says so), listening or ready")
             .reachedBy(Builder::readyWhen, ClusterOptions::readyWhen);
 
     public static final Option<Duration> READY_TIMEOUT = Option.named("readyTimeout", TextForm.duration())
@@ -73,6 +73,20 @@ public final class Options {
             .allowed(Duration::isPositive, "a duration above 0, such as 30s or 2m")
             .help("A worker not ready in this time is killed and counts as a failed start")
             .reachedBy(Builder::readyTimeout, ClusterOptions::readyTimeout);
+
+    public static final Option<Duration> READY_AFTER = Option.named("readyAfter", TextForm.duration())
+            .flags("--ready-after").label("DURATION").property()
+            .byDefault(Duration.ofSeconds(1), "1s")
+            .allowed(d -> !d.isNegative(), "a duration of 0 or more, such as 500ms or 2s")
+            .help("With --ready-when started: a worker that says nothing is ready once it has stayed up this long")
+            .reachedBy(Builder::readyAfter, ClusterOptions::readyAfter);
+
+    public static final Option<Integer> RELOAD_SURGE = Option.named("reloadSurge", TextForm.wholeNumber())
+            .flags("--reload-surge").label("N").property()
+            .byDefault(values -> Math.max(1, Runtime.getRuntime().availableProcessors() / 2), "half the available processors, at least 1")
+            .allowed(n -> n >= 1 && n <= ClusterOptions.MAX_WORKERS, "a whole number from 1 to " + ClusterOptions.MAX_WORKERS)
+            .help("A reload starts at most N new workers at a time; each slot's old worker serves until its new one is ready")
+            .reachedBy(Builder::reloadSurge, ClusterOptions::reloadSurge);
 
     public static final Option<Duration> RESPAWN_DELAY = Option.named("respawnDelay", TextForm.duration())
             .flags("--respawn-delay").label("DURATION").property()
@@ -193,7 +207,7 @@ public final class Options {
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
     public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, TIMEOUT, READY_WHEN,
-            READY_TIMEOUT, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
+            READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             AOT_CACHE);
 

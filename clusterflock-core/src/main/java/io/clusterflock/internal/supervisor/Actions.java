@@ -34,21 +34,20 @@ final class Actions {
     }
 
     /**
-     * Spawns the slot's worker of its target generation; under {@code readyWhen=started} it is
-     * ready at once.
+     * Spawns the slot's worker of its target generation; under {@code readyWhen=started} it proves
+     * itself by staying up for {@code readyAfter}.
      *
      * @throws ProcessPort.SpawnException when no process could be started
      */
     WorkerProcess spawn(Slot slot) {
         long now = clock.nanoTime();
         long pid = processes.spawn(slot.id, slot.targetGeneration, pool.size());
+        OptionalLong provenAt = options.readyWhen() == ReadyWhen.STARTED
+                ? OptionalLong.of(now + options.readyAfter().toNanos()) : OptionalLong.empty();
         WorkerProcess worker = new WorkerProcess(slot.id, pid, slot.targetGeneration, now, clock.instant(),
-                new Lifecycle.Starting(now + options.readyTimeout().toNanos()), requestLimit());
+                new Lifecycle.Starting(now + options.readyTimeout().toNanos(), provenAt), requestLimit());
         pool.add(worker);
         events.accept(new ClusterEvent.Fork(pool.info(worker)));
-        if (options.readyWhen() == ReadyWhen.STARTED) {
-            ready(worker);
-        }
         return worker;
     }
 

@@ -20,8 +20,16 @@ import java.util.OptionalLong;
  */
 sealed interface Lifecycle {
 
-    /** Spawned, not ready yet; killed as not ready if still starting at {@code readyBy}. */
-    record Starting(long readyBy) implements Lifecycle {}
+    /**
+     * Spawned, not ready yet; killed as not ready if still starting at {@code readyBy}. A worker
+     * that may prove itself by staying up is ready at {@code provenAt} unless it says so sooner.
+     */
+    record Starting(long readyBy, OptionalLong provenAt) implements Lifecycle {
+        /** It speaks for itself (sd_notify): only its {@code READY=1} makes it ready. */
+        Starting speaksForItself() {
+            return new Starting(readyBy, OptionalLong.empty());
+        }
+    }
 
     /** Serving. */
     record Ready() implements Lifecycle {}
@@ -41,7 +49,8 @@ sealed interface Lifecycle {
     /** The deadline of this state, if it has one; what happens then is the watchdog's. */
     default OptionalLong deadline() {
         return switch (this) {
-            case Starting s -> OptionalLong.of(s.readyBy());
+            case Starting s -> s.provenAt().isPresent() && s.provenAt().getAsLong() - s.readyBy() < 0 ? s.provenAt()
+                    : OptionalLong.of(s.readyBy());
             case Stopping s -> OptionalLong.of(s.killAt());
             case Dumping d -> OptionalLong.of(d.killAt());
             case Ready r -> OptionalLong.empty();

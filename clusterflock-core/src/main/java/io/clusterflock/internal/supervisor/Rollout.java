@@ -7,36 +7,45 @@ import io.clusterflock.WorkerExit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * New code going live: a reload gives every slot the new generation at once, a rolling restart one
- * slot at a time. A slot's old worker is culled only once the slot has a ready worker of its target
- * generation (einhorn's cull after ack), so the generation that serves is never left without
- * workers. A rollout gives up when a new worker fails before it is ready; the slots that had not
+ * New code going live, a few slots at a time: a reload turns up to {@code reloadSurge} slots at
+ * once (never more cold workers starting than the machine carries beside the serving ones), a
+ * rolling restart one slot at a time and only once the slot's old worker has gone. A slot's old
+ * worker is culled only once the slot has a ready worker of its target generation (einhorn's cull
+ * after ack), so the generation that serves is never left without workers. A newer reload
+ * supersedes one under way: every slot serves what it serves until its turn comes for the newest
+ * generation. A rollout gives up when a new worker fails before it is ready; the slots that had not
  * switched go back to the generation that serves.
  */
 final class Rollout {
     private final Pool pool;
     private final Consumer<ClusterEvent> events;
+    private final int surge;
     /** The newest generation asked for. */
     private int generation;
     /** The generation of the last rollout that finished: what serves. */
     private int serving;
     private boolean underWay;
     private boolean rolling;
-    /** Slots a rolling restart has still to replace, head first; the head's target is bumped. */
+    /** Slots whose turn has not come yet, in order. */
     private final Deque<Integer> queue = new ArrayDeque<>();
+    /** Slots turned to the new generation and not done yet: at most {@link #width()}. */
+    private final Set<Integer> turning = new HashSet<>();
     /** Callers waiting for the rollout under way, or for one it superseded. */
     private final List<CompletableFuture<Integer>> waiting = new ArrayList<>();
     private Optional<String> lastFailure = Optional.empty();
 
-    Rollout(Pool pool, Consumer<ClusterEvent> events) {
+    Rollout(Pool pool, Consumer<ClusterEvent> events, int surge) {
         this.pool = pool;
         this.events = events;
+        this.surge = surge;
     }
 
     /** Starts {@code generation + 1}; one under way is superseded and its callers wait for this one. */
@@ -46,36 +55,38 @@ final class Rollout {
         rolling = rollingRestart;
         lastFailure = Optional.empty();
         queue.clear();
+        turning.clear();
         waiting.add(done);
         for (Slot slot : pool.slots()) {
             slot.failures = 0; // new code gets a fresh start
             slot.respawnAt = now;
-            if (rollingRestart) {
-                queue.add(slot.id);
-            } else {
-                slot.targetGeneration = generation;
-            }
+            pool.servingGeneration(slot).ifPresent(serving -> slot.targetGeneration = serving); // until its turn
+            queue.add(slot.id);
         }
-        bumpHead();
+        advance();
         events.accept(new ClusterEvent.ReloadStarted(generation, rollingRestart));
     }
 
-    /** A rolling restart moves on once its head slot runs only a ready new worker: never more than one extra. */
+    /** Turns the next slots once those turning are done, keeping at most {@link #width()} under way. */
     void advance() {
-        while (!queue.isEmpty()) {
-            Optional<Slot> head = pool.slot(queue.peek());
-            if (head.isPresent() && !(pool.hasReady(head.get(), generation) && pool.onlyGeneration(head.get(), generation))) {
-                return;
-            }
-            queue.poll();
-            bumpHead();
+        turning.removeIf(id -> pool.slot(id).map(this::done).orElse(true));
+        while (turning.size() < width() && !queue.isEmpty()) {
+            int id = queue.poll();
+            pool.slot(id).ifPresent(slot -> {
+                slot.targetGeneration = generation;
+                turning.add(id);
+            });
         }
     }
 
-    private void bumpHead() {
-        if (!queue.isEmpty()) {
-            pool.slot(queue.peek()).ifPresent(slot -> slot.targetGeneration = generation);
-        }
+    /** One slot at a time for a rolling restart; {@code reloadSurge} for a reload. */
+    private int width() {
+        return rolling ? 1 : surge;
+    }
+
+    /** A slot is done once it serves a ready new worker; in a rolling restart, once its old worker has gone too. */
+    private boolean done(Slot slot) {
+        return pool.hasReady(slot, generation) && (!rolling || pool.onlyGeneration(slot, generation));
     }
 
     /** Done when every slot has a ready worker of the new generation. */
@@ -102,6 +113,7 @@ final class Rollout {
     void abandon(String reason, Optional<WorkerExit> exit, long now) {
         underWay = false;
         queue.clear();
+        turning.clear();
         lastFailure = Optional.of(reason);
         for (Slot slot : pool.slots()) {
             if (pool.hasReady(slot, slot.targetGeneration)) {
@@ -121,6 +133,7 @@ final class Rollout {
     void cancel() {
         underWay = false;
         queue.clear();
+        turning.clear();
         fail(new ClusterException("the cluster is shutting down"));
     }
 

@@ -25,10 +25,11 @@ import java.util.stream.Stream;
  * <p>Reader's guide. The {@link Pool} holds desired state (slots, each with the generation it
  * should run) and actual state (every process spawned and not yet reaped, each in a
  * {@link Lifecycle} state). {@link #handle} records what happened: an exit, a report, a request.
- * {@link #reconcile} then converges, in einhorn's order: the {@link Rollout} moves a rolling
- * restart along, {@link Recycling} replaces workers that have served enough, {@link Respawns}
- * spawns what is missing (minding backoff), superseded workers are culled, and the
- * {@link Watchdog} enforces every timer. Each policy owns its deadlines: {@link #nextDeadline} asks
+ * {@link #reconcile} then converges: the {@link Watchdog} acts on every timer that has run out
+ * (a worker proven ready, or not ready in time, hung, or past its stop timeout), then in einhorn's
+ * order the {@link Rollout} turns the next slots to a new generation, {@link Recycling} replaces
+ * workers that have served enough, {@link Respawns} spawns what is missing (minding backoff), and
+ * superseded workers are culled. Each policy owns its deadlines: {@link #nextDeadline} asks
  * them when the loop must wake, so a timing rule is written once. {@link Actions} is the only
  * place a worker changes state.
  *
@@ -61,7 +62,7 @@ public final class Supervisor {
         this.events = events;
         this.pool = new Pool(clock);
         this.actions = new Actions(options, processes, clock, pool, events);
-        this.rollout = new Rollout(pool, events);
+        this.rollout = new Rollout(pool, events, options.reloadSurge());
         this.respawns = new Respawns(pool, actions, rollout,
                 new Backoff(options.respawnDelay(), options.respawnDelayMax()), clock, events);
         this.recycling = new Recycling(options, pool, actions);
@@ -84,7 +85,10 @@ public final class Supervisor {
             case Input.WorkerHeartbeat h -> onHeartbeat(h.pid(), h.requests());
             case Input.WorkerMemory m -> pool.find(m.pid()).ifPresent(w -> recycling.memory(w, m.rssBytes(), clock.nanoTime()));
             case Input.WorkerMessage m -> report(m.pid(), w -> new ClusterEvent.Message(pool.info(w), m.text()));
-            case Input.WorkerStatus s -> report(s.pid(), w -> new ClusterEvent.Status(pool.info(w), s.text()));
+            case Input.WorkerStatus s -> {
+                speaksForItself(s.pid());
+                report(s.pid(), w -> new ClusterEvent.Status(pool.info(w), s.text()));
+            }
             case Input.SignalReceived s -> onSignal(s.signal());
             case Input.Resize r -> resize(r.workers(), r.done());
             case Input.Reload r -> reload(r.rolling(), r.done());
@@ -146,6 +150,15 @@ public final class Supervisor {
         if (options.readyWhen() == ReadyWhen.LISTENING) {
             onReady(pid);
         }
+    }
+
+    /** A starting worker that speaks sd_notify says when it is ready: staying up does not prove it. */
+    private void speaksForItself(long pid) {
+        pool.find(pid).ifPresent(w -> {
+            if (w.life instanceof Lifecycle.Starting s) {
+                w.life = s.speaksForItself();
+            }
+        });
     }
 
     /** A worker reported ready: it may now replace an older one. */
@@ -239,6 +252,7 @@ public final class Supervisor {
     /** Moves actual state toward desired state; call after every input and every timeout. */
     public void reconcile() {
         long now = clock.nanoTime();
+        watchdog.enforce(now); // first: a worker proven ready by now lets the cull below go ahead
         if (phase == Phase.RUNNING) {
             rollout.advance();
             recycling.enforce(now);
@@ -247,7 +261,6 @@ public final class Supervisor {
             rollout.finishIfDone();
             resizes.finishIfDone();
         }
-        watchdog.enforce(now);
         if (phase == Phase.STOPPING && pool.isEmpty()) {
             phase = Phase.STOPPED;
             events.accept(new ClusterEvent.Stopped(exitCode()));

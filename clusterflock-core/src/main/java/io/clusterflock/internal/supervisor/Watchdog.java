@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * Every timer that ends a worker: the ready-by deadline of a starting one, the kill-at deadline of
+ * Every timer of a worker's life: the ready-by deadline of a starting one (and, for one that proves
+ * itself by staying up, the moment it has), the kill-at deadline of
  * a stopping or dumping one, and gunicorn's worker timeout without its file — a worker that has
  * heartbeated and then falls silent for {@code workerTimeout} is hung. {@link #due} states each
  * rule once; {@link #enforce} acts on what is due and the supervisor's wait ends at the earliest.
@@ -50,6 +51,7 @@ final class Watchdog {
 
     private void expire(WorkerProcess worker) {
         switch (worker.life) {
+            case Lifecycle.Starting s when Clock.reached(s.provenAt(), s.readyBy()) -> actions.ready(worker); // stayed up
             case Lifecycle.Starting s -> actions.kill(worker, new EndCause.NotReady(options.readyTimeout()));
             case Lifecycle.Stopping s -> actions.stopTimedOut(worker, s.why());
             case Lifecycle.Dumping d -> actions.killAfterDump(worker, d.why());

@@ -6,6 +6,7 @@ import io.clusterflock.ExitStatus;
 import io.clusterflock.WorkerExit;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,10 +19,11 @@ abstract class SupervisorFixture {
     Supervisor supervisor;
 
     Supervisor start(int workers, Consumer<ClusterOptions.Builder> more) {
-        ClusterOptions.Builder builder = ClusterOptions.builder().command("app").workers(workers).port(0);
+        ClusterOptions.Builder builder = ClusterOptions.builder().command("app").workers(workers).port(0)
+                .readyAfter(Duration.ZERO).reloadSurge(ClusterOptions.MAX_WORKERS);
         more.accept(builder);
         supervisor = new Supervisor(builder.build(), processes, clock, events::add);
-        supervisor.reconcile();
+        settle();
         return supervisor;
     }
 
@@ -31,7 +33,15 @@ abstract class SupervisorFixture {
 
     void input(Input input) {
         supervisor.handle(input);
+        settle();
+    }
+
+    /** Reconciles, and again while a deadline has come, as the loop does: it never waits for one already past. */
+    void settle() {
         supervisor.reconcile();
+        for (int turn = 0; turn < 10 && Clock.reached(supervisor.nextDeadline(), clock.now); turn++) {
+            supervisor.reconcile();
+        }
     }
 
     void exit(long pid, ExitStatus status) {
@@ -42,7 +52,7 @@ abstract class SupervisorFixture {
     /** Moves the clock to the supervisor's next deadline and reconciles. */
     void runToNextDeadline() {
         clock.now = supervisor.nextDeadline().orElseThrow();
-        supervisor.reconcile();
+        settle();
     }
 
     WorkerInfo worker(int id) {

@@ -1,0 +1,107 @@
+package io.clusterflock.internal.supervisor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clusterflock.ClusterEvent;
+import io.clusterflock.EndCause;
+import io.clusterflock.ExitStatus;
+import io.clusterflock.WorkerInfo;
+import io.clusterflock.WorkerState;
+import io.clusterflock.internal.util.Signals;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker takes traffic only once it is proven: by saying so, or by staying up. A reload never
+ * stops a serving worker for one that is not proven, starts only so many new workers at a time,
+ * and the newest of several reloads is the one that goes live.
+ */
+class ReadinessTest extends SupervisorFixture {
+    private static final Duration AFTER = Duration.ofSeconds(2);
+
+    private List<Integer> generations(WorkerState state) {
+        return supervisor.snapshot().stream().filter(w -> w.state() == state).map(WorkerInfo::generation).toList();
+    }
+
+    @Test
+    void aWorkerThatSaysNothingIsReadyOnceItHasStayedUp() {
+        start(1, b -> b.readyAfter(AFTER));
+        long pid = processes.last().pid();
+        assertEquals(WorkerState.STARTING, pid(pid).state());
+        clock.advance(AFTER.minusMillis(1));
+        settle();
+        assertEquals(WorkerState.STARTING, pid(pid).state());
+        runToNextDeadline();
+        assertEquals(WorkerState.READY, pid(pid).state());
+    }
+
+    @Test
+    void aWorkerThatSaysReadySoonerIsReadyAtOnce() {
+        start(1, b -> b.readyAfter(AFTER));
+        input(new Input.WorkerReady(processes.last().pid()));
+        assertEquals(WorkerState.READY, pid(processes.last().pid()).state());
+    }
+
+    @Test
+    void aWorkerThatSpeaksSdNotifyIsReadyOnlyWhenItSaysReady() {
+        start(1, b -> b.readyAfter(AFTER).readyTimeout(Duration.ofSeconds(30)));
+        long pid = processes.last().pid();
+        input(new Input.WorkerStatus(pid, "loading"));
+        clock.advance(Duration.ofSeconds(10));
+        settle();
+        assertEquals(WorkerState.STARTING, pid(pid).state(), "staying up does not prove a worker that manages its readiness");
+        runToNextDeadline();
+        assertEquals(new EndCause.NotReady(Duration.ofSeconds(30)), eventsOf(ClusterEvent.Killing.class).getFirst().cause());
+    }
+
+    @Test
+    void aReloadToABuildThatCrashesAtStartGivesUpAndTheOldWorkersNeverStop() {
+        start(2, b -> b.readyAfter(AFTER));
+        runToNextDeadline();
+        List<Long> old = supervisor.snapshot().stream().map(WorkerInfo::pid).toList();
+        input(new Input.Reload(false));
+        clock.advance(Duration.ofMillis(300));
+        exit(processes.last().pid(), ExitStatus.exited(3));
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFailed.class).size());
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            settle();
+        }
+        assertEquals(List.of(), processes.signalled(Signals.TERM).stream().filter(old::contains).toList(),
+                "the serving generation was never asked to stop");
+        assertEquals(List.of(0, 0), generations(WorkerState.READY));
+        assertEquals(0, supervisor.rollout().serving());
+    }
+
+    @Test
+    void aReloadStartsAtMostItsSurgeOfNewWorkersAtATime() {
+        start(4, b -> b.readyAfter(AFTER).reloadSurge(1));
+        runToNextDeadline();
+        input(new Input.Reload(false));
+        for (int turned = 1; turned <= 4; turned++) {
+            assertEquals(1, generations(WorkerState.STARTING).size(), "one cold worker at a time, turn " + turned);
+            assertEquals(4 + turned, processes.spawns.size());
+            runToNextDeadline(); // the new worker is proven; its old worker stops; the next slot turns
+        }
+        assertEquals(List.of(1, 1, 1, 1), generations(WorkerState.READY));
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
+    }
+
+    @Test
+    void aReloadDuringAReloadGoesLiveWithTheNewestGenerationOnly() {
+        start(2, b -> b.readyAfter(AFTER).reloadSurge(1));
+        runToNextDeadline();
+        input(new Input.Reload(false)); // generation 1 turns slot 0
+        input(new Input.Reload(false)); // generation 2 supersedes it
+        assertEquals(List.of(2), generations(WorkerState.STARTING), "generation 1's cold worker is dropped");
+        while (eventsOf(ClusterEvent.ReloadFinished.class).isEmpty()) {
+            runToNextDeadline();
+        }
+        assertEquals(2, eventsOf(ClusterEvent.ReloadFinished.class).getFirst().generation());
+        assertEquals(List.of(2, 2), generations(WorkerState.READY));
+        assertTrue(processes.spawns.stream().filter(s -> s.generation() == 1).count() <= 1);
+        assertEquals(2, supervisor.rollout().serving());
+    }
+}
