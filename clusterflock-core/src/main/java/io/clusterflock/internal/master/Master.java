@@ -72,7 +72,7 @@ public final class Master {
             RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create());
             SupervisorLoop loop = new SupervisorLoop();
             IpcServer ipc = acquire(resources, IpcServer.start(directory.path(), loop::submit));
-            NotifyReceiver notify = acquire(resources, NotifyReceiver.start(directory.path(), loop::snapshot, loop::submit));
+            NotifyReceiver notify = acquire(resources, NotifyReceiver.start(directory.path(), loop::submit));
             OrphanGuard guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()), directory.path());
             if (guard != null) {
                 acquire(resources, guard);

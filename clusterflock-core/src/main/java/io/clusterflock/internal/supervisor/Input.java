@@ -1,6 +1,7 @@
 package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ExitStatus;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** What the supervisor is told: everything that changes its state arrives as one of these. */
@@ -27,7 +28,13 @@ public sealed interface Input {
     /** A worker sent the master a message. */
     record WorkerMessage(long pid, String text) implements Input {}
 
-    /** A worker described what it is doing (sd_notify {@code STATUS=}). */
+    /**
+     * An sd_notify datagram: its lines ({@code READY=1}, {@code STATUS=…}, {@code WATCHDOG=1}), and
+     * its sender followed by the sender's ancestors, nearest first; the first that is a worker sent it.
+     */
+    record Notified(List<Long> senders, List<String> lines) implements Input {}
+
+    /** A worker described what it is doing (the worker library's status). */
     record WorkerStatus(long pid, String text) implements Input {}
 
     /** The master received a signal; the handler only enqueues this. */

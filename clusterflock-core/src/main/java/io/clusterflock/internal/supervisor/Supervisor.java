@@ -85,10 +85,8 @@ public final class Supervisor {
             case Input.WorkerHeartbeat h -> onHeartbeat(h.pid(), h.requests());
             case Input.WorkerMemory m -> pool.find(m.pid()).ifPresent(w -> recycling.memory(w, m.rssBytes(), clock.nanoTime()));
             case Input.WorkerMessage m -> report(m.pid(), w -> new ClusterEvent.Message(pool.info(w), m.text()));
-            case Input.WorkerStatus s -> {
-                speaksForItself(s.pid());
-                report(s.pid(), w -> new ClusterEvent.Status(pool.info(w), s.text()));
-            }
+            case Input.WorkerStatus s -> report(s.pid(), w -> new ClusterEvent.Status(pool.info(w), s.text()));
+            case Input.Notified n -> onNotified(n.senders(), n.lines());
             case Input.SignalReceived s -> onSignal(s.signal());
             case Input.Resize r -> resize(r.workers(), r.done());
             case Input.Reload r -> reload(r.rolling(), r.done());
@@ -152,11 +150,25 @@ public final class Supervisor {
         }
     }
 
-    /** A starting worker that speaks sd_notify says when it is ready: staying up does not prove it. */
-    private void speaksForItself(long pid) {
-        pool.find(pid).ifPresent(w -> {
-            if (w.life instanceof Lifecycle.Starting s) {
-                w.life = s.speaksForItself();
+    /**
+     * sd_notify from a worker, or from a process under it. A starting worker that says anything but
+     * {@code READY=1} manages its readiness: staying up no longer proves it.
+     */
+    private void onNotified(List<Long> senders, List<String> lines) {
+        Optional<WorkerProcess> sender = senders.stream().flatMap(pid -> pool.find(pid).stream()).findFirst();
+        sender.ifPresent(worker -> {
+            if (worker.life instanceof Lifecycle.Starting s && lines.stream().anyMatch(line -> !line.equals("READY=1"))) {
+                worker.life = s.speaksForItself();
+            }
+            for (String line : lines) {
+                if (line.equals("READY=1")) {
+                    onReady(worker.pid);
+                } else if (line.equals("WATCHDOG=1")) {
+                    onHeartbeat(worker.pid, -1);
+                } else if (line.startsWith("STATUS=")) {
+                    events.accept(new ClusterEvent.Status(pool.info(worker), line.substring("STATUS=".length())));
+                }
+                // STOPPING=1, BARRIER=1, MAINPID=…: nothing to do for them here.
             }
         });
     }

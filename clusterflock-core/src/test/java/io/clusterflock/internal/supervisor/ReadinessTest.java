@@ -48,12 +48,32 @@ class ReadinessTest extends SupervisorFixture {
     void aWorkerThatSpeaksSdNotifyIsReadyOnlyWhenItSaysReady() {
         start(1, b -> b.readyAfter(AFTER).readyTimeout(Duration.ofSeconds(30)));
         long pid = processes.last().pid();
-        input(new Input.WorkerStatus(pid, "loading"));
+        input(new Input.Notified(List.of(pid), List.of("STATUS=loading")));
         clock.advance(Duration.ofSeconds(10));
         settle();
         assertEquals(WorkerState.STARTING, pid(pid).state(), "staying up does not prove a worker that manages its readiness");
         runToNextDeadline();
         assertEquals(new EndCause.NotReady(Duration.ofSeconds(30)), eventsOf(ClusterEvent.Killing.class).getFirst().cause());
+    }
+
+    @Test
+    void readyFromAChildOfTheWorkerCountsForTheWorkerAndOtherSendersAreIgnored() {
+        start(2, b -> b.readyAfter(AFTER));
+        long first = processes.spawns.get(0).pid();
+        long second = processes.spawns.get(1).pid();
+        input(new Input.Notified(List.of(99_999L, first, 1L), List.of("READY=1")));
+        input(new Input.Notified(List.of(88_888L, 1L), List.of("READY=1")));
+        assertEquals(WorkerState.READY, pid(first).state());
+        assertEquals(WorkerState.STARTING, pid(second).state());
+    }
+
+    @Test
+    void aReadyThatArrivesWithTheForkIsNotLost() {
+        start(1, b -> b.readyAfter(AFTER));
+        long pid = processes.last().pid();
+        supervisor.handle(new Input.Notified(List.of(pid), List.of("READY=1"))); // before any further turn
+        settle();
+        assertEquals(WorkerState.READY, pid(pid).state());
     }
 
     @Test
