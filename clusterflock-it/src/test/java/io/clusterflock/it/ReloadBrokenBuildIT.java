@@ -46,6 +46,17 @@ class ReloadBrokenBuildIT {
     }
 
     @Test
+    void underTheDefaultReadinessAReloadToABuildThatCrashesGivesUpToo() {
+        Path script = goodBuild();
+        try (MasterProcess master = MasterProcess.run(List.of(script.toString()), "-w", "2", "-p", "0")) {
+            // No --ready-when: a worker is proven by saying READY=1 or by staying up --ready-after.
+            MasterEvent failedStart = reloadToABrokenBuildThenFixIt(master, script, "exit 3");
+            assertEquals(List.of("unexpected", 3L), List.of(failedStart.cause(), failedStart.fields().get("code")),
+                    failedStart.toString());
+        }
+    }
+
+    @Test
     void reloadToABuildThatNeverGetsReadyGivesUpAtTheReadyTimeout() {
         Path script = goodBuild();
         try (MasterProcess master = MasterProcess.run(List.of(script.toString()),
