@@ -1,28 +1,38 @@
 package io.clusterflock.internal.master;
 
+import io.clusterflock.AotCacheMode;
 import io.clusterflock.ClusterException;
+import io.clusterflock.ClusterOptions;
 import io.clusterflock.ExitStatus;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The JDK 25 ahead-of-time cache of {@code --aot-cache FILE} (JEPs 483, 514, 515): a worker JVM
- * started with {@code -XX:AOTCache=FILE} maps the classes, their linking and the method profiles
- * of a training run instead of loading, linking and profiling them again.
+ * The JDK 25 ahead-of-time cache of JVM workers (JEPs 483, 514, 515): a worker JVM started with
+ * {@code -XX:AOTCache=FILE} maps the classes, their linking and the method profiles of a training
+ * run instead of loading, linking and profiling them again.
  *
- * <p>While FILE is missing, one worker at a time is the training run: it is started with
- * {@code -XX:AOTCacheOutput=} a file of its own next to FILE, its JVM writes the cache there as it
- * exits (it waits for the JVM it launches to assemble it), and the master moves the file into
- * place in one rename, so no worker ever maps a half-written cache. Workers forked while another
- * trains get no option; a training run that ends without a cache (killed, or the JVM failed)
- * leaves nothing behind and the next worker forked trains again.
+ * <p>Each worker's build (JDK, JVM options, jars: {@link BuildKey}) picks its cache file from the
+ * {@link CacheLocation}: one file per build in the cache directory by default, or the file the
+ * operator named. While that file is missing or was trained for another build, one worker at a
+ * time is its training run: it is started with {@code -XX:AOTCacheOutput=} a file of its own
+ * next to it, its JVM writes the cache there as it exits (it waits for the JVM it launches to
+ * assemble it), and the master moves the file into place in one rename, so no worker ever maps a
+ * half-written cache. Workers forked while another trains the same file get no option; a training
+ * run that ends without a cache (killed, or the JVM failed) leaves nothing behind and the next
+ * worker forked trains again.
  *
  * <p>Used on the supervisor thread only: options as a worker is spawned, exits as the supervisor
  * takes them in (before it spawns the next worker).
@@ -32,81 +42,146 @@ final class AotCache {
     /** The JDK's release file: JAVA_VERSION="25.0.3". */
     private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
     static final int MIN_FEATURE = 25;
+    /**
+     * A training JVM writes the cache as it exits, which takes seconds (3–8 s for the demo here, more
+     * on a busy machine): a stop timeout shorter than that kills every training run. After this many
+     * in a row the build is not trained again by this master, rather than have every one killed.
+     */
+    static final int KILLED_RUNS = 2;
+    /** JVM options and their prefixes by which a command chooses its own class data or AOT cache. */
+    private static final List<String> OWN_CACHE = List.of("-XX:AOTCache", "-XX:AOTCacheOutput", "-XX:AOTMode",
+            "-XX:AOTConfiguration", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit", "-Xshare:");
 
-    private final Path file;
+    /** One training run: the worker, the cache file it trains, where its JVM writes, and the build it runs. */
+    private record Training(String worker, Path target, Path output, Optional<BuildKey> key) {
+        String option() {
+            return "-XX:AOTCacheOutput=" + output;
+        }
+    }
+
+    private final CacheLocation location;
+    /** The JVM the workers run, when the command is the java launcher: what its builds are keyed by. */
+    private final Optional<WorkerJvm> jvm;
+    private final JarFacts jars = new JarFacts();
+    /** Asked for by {@link #optionsFor}, until {@link #spawned} or {@link #spawnFailed}. */
+    private Optional<Training> forking = Optional.empty();
+    /** The training runs, by the pid of their worker; at most one per cache file. */
+    private final Map<Long, Training> training = new HashMap<>();
+    /** Training runs killed in a row, by cache file: at {@link #KILLED_RUNS} that file is trained no more. */
+    private final Map<Path, Integer> killed = new HashMap<>();
     private long trainings;
-    /** The training worker's pid (0 while it is being forked); -1 when none trains. */
-    private long trainer = -1;
-    private Path trainingFile;
-    private String trainerName;
 
+    AotCache(CacheLocation location, Optional<WorkerJvm> jvm) {
+        this.location = location;
+        this.jvm = jvm;
+    }
+
+    /** The explicit {@code file}, for workers whose build the master cannot tell. */
     AotCache(Path file) {
-        this.file = file;
+        this(new CacheFile(file), Optional.empty());
     }
 
     /**
-     * The cache for a cluster whose worker command is {@code command} (resolved), or null without
-     * {@code --aot-cache}. Refuses what can never give a cache: a JVM older than JDK 25 (it would
-     * not even start with the option), and a class path with directories (the JVM refuses to
-     * write the cache, on every training run).
+     * The cache of a cluster whose worker command is {@code command} (resolved), or null without
+     * one: {@code --aot-cache off}, or an automatic cache that cannot work here (the reason is
+     * logged in one line).
      *
-     * @throws ClusterException naming the JDK that is too old or the directory
+     * @throws ClusterException when an explicit FILE can never be a cache: the JDK is too old
+     *                          (the JVM would not even start with the option), or the class path
+     *                          has a directory (the JVM refuses to write the cache)
      */
-    static AotCache of(Path file, Path command, List<String> args) {
-        if (file == null) {
-            return null;
+    static AotCache of(ClusterOptions options, Path command) {
+        List<String> args = options.command().subList(1, options.command().size());
+        Function<String, String> environment = name -> options.environment()
+                .getOrDefault(name, options.inheritEnvironment() ? System.getenv(name) : null);
+        AotCache cache = switch (options.aotCache()) {
+            case AotCacheMode.Off off -> null;
+            case AotCacheMode.InFile(Path file) -> named(file, command, args, environment);
+            case AotCacheMode.Automatic automatic -> automatic(options.aotCacheDir(), command, args, environment);
+        };
+        if (cache != null) {
+            cache.location.removeLeftovers();
         }
-        if (isJava(command)) {
-            int feature = featureVersion(command);
-            if (feature > 0 && feature < MIN_FEATURE) {
-                throw new ClusterException("--aot-cache needs workers on JDK " + MIN_FEATURE + " or later; "
-                        + command + " is JDK " + feature);
-            }
-            for (String entry : classPath(args)) {
-                if (isNonEmptyDirectory(Path.of(entry))) {
-                    throw new ClusterException("--aot-cache needs a class path of jar files (the JVM caches no classes"
-                            + " from directories); the workers' class path has the directory " + entry);
-                }
-            }
-        }
-        AotCache cache = new AotCache(file);
-        cache.removeLeftovers();
         return cache;
     }
 
-    /**
-     * Removes what the training runs of masters no longer running left next to FILE (a master
-     * killed while its worker trained): {@code FILE.<master pid>-<n>.training[.config]}.
-     */
-    void removeLeftovers() {
-        Pattern leftover = Pattern.compile(Pattern.quote(file.getFileName().toString()) + "\\.(\\d+)-\\d+\\.training(\\.config)?");
-        try (var siblings = Files.list(file.getParent())) {
-            siblings.forEach(sibling -> {
-                Matcher m = leftover.matcher(sibling.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                    deleteQuietly(sibling);
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            // nothing to clean, or not ours to clean: leftovers do no harm
+    private static AotCache named(Path file, Path command, List<String> args, Function<String, String> environment) {
+        if (!isJava(command)) {
+            return new AotCache(file);
         }
+        int feature = featureVersion(command);
+        if (feature > 0 && feature < MIN_FEATURE) {
+            throw new ClusterException("--aot-cache needs workers on JDK " + MIN_FEATURE + " or later; "
+                    + command + " is JDK " + feature);
+        }
+        WorkerJvm worker = WorkerJvm.of(command, args, environment);
+        nonEmptyDirectory(worker).ifPresent(directory -> {
+            throw new ClusterException("--aot-cache needs a class path of jar files (the JVM caches no classes"
+                    + " from directories); the workers' class path has the directory " + directory);
+        });
+        return new AotCache(new CacheFile(file), Optional.of(worker));
     }
 
-    /** The entries of a java command line's -cp, -classpath or --class-path (before the main class). */
-    static List<String> classPath(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if ((arg.equals("-cp") || arg.equals("-classpath") || arg.equals("--class-path")) && i + 1 < args.size()) {
-                return List.of(args.get(i + 1).split(":"));
-            }
-            if (arg.startsWith("--class-path=")) {
-                return List.of(arg.substring("--class-path=".length()).split(":"));
-            }
-            if (arg.equals("-jar") || !arg.startsWith("-")) {
-                break; // what follows is the program's own
-            }
+    /** An automatic cache, or null and one line that says why not (debug level for commands that are not JVMs). */
+    private static AotCache automatic(Path dir, Path command, List<String> args, Function<String, String> environment) {
+        if (!isJava(command)) {
+            LOG.log(System.Logger.Level.DEBUG, "no AOT cache: the worker command is not the java launcher");
+            return null;
         }
-        return List.of();
+        WorkerJvm worker = WorkerJvm.of(command, args, environment);
+        Optional<String> unusable = unusable(worker, environment, dir);
+        if (unusable.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "no AOT cache for the workers: " + unusable.get());
+            return null;
+        }
+        return new AotCache(new CacheDirectory(dir, worker.appName()), Optional.of(worker));
+    }
+
+    /** Why an automatic cache cannot work for {@code worker}, if it cannot. */
+    static Optional<String> unusable(WorkerJvm worker, Function<String, String> environment, Path dir) {
+        int feature = featureVersion(worker.java());
+        if (feature < MIN_FEATURE) {
+            return Optional.of(feature == 0 ? worker.java() + " has no JDK release file to tell its version"
+                    : "they run JDK " + feature + " (" + worker.java() + "); the AOT cache needs " + MIN_FEATURE);
+        }
+        if (worker.argumentFiles()) {
+            return Optional.of("their JVM options read an @argfile, which the master cannot key the cache by");
+        }
+        Stream<String> fromVariables = BuildKey.OPTION_VARIABLES.stream().map(environment).filter(Objects::nonNull)
+                .flatMap(value -> Stream.of(value.strip().split("\\s+")));
+        Optional<String> own = Stream.concat(worker.options().stream(), fromVariables)
+                .filter(option -> OWN_CACHE.stream().anyMatch(option::startsWith)).findFirst();
+        if (own.isPresent()) {
+            return Optional.of("their JVM options choose their own (" + own.get() + ")");
+        }
+        Optional<String> directory = nonEmptyDirectory(worker);
+        if (directory.isPresent()) {
+            return Optional.of("their class path has the directory " + directory.get()
+                    + " (the JVM caches classes from jar files only)");
+        }
+        if (!dir.isAbsolute()) {
+            return Optional.of("no cache directory (no home directory): set --aot-cache-dir");
+        }
+        try {
+            Files.createDirectories(dir);
+            if (!Files.isWritable(dir)) {
+                return Optional.of("cannot write to " + dir);
+            }
+        } catch (IOException | SecurityException e) {
+            return Optional.of("cannot create " + dir + " (" + e + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** The first non-empty directory on the class path or module path: the JVM writes no cache with one. */
+    private static Optional<String> nonEmptyDirectory(WorkerJvm worker) {
+        return Stream.concat(worker.classPath().stream(), worker.modulePath().stream())
+                .filter(entry -> isNonEmptyDirectory(Path.of(entry.isEmpty() ? "." : entry))).findFirst();
+    }
+
+    /** The entries of a java command line's class path, as written. */
+    static List<String> classPath(List<String> args) {
+        return WorkerJvm.classPath(args);
     }
 
     private static boolean isNonEmptyDirectory(Path path) {
@@ -137,85 +212,87 @@ final class AotCache {
     }
 
     /**
-     * The JVM options for the next worker: map the cache when it is there, else train it when no
-     * other worker does, else none. {@link #spawned} or {@link #spawnFailed} must follow.
+     * The JVM options for the next worker, whose variables {@code environment} gives: map its
+     * build's cache when it is there, else train it when no other worker does, else none.
+     * {@link #spawned} or {@link #spawnFailed} must follow.
      */
-    synchronized List<String> optionsFor(String workerName) {
-        if (usable(file)) {
-            return List.of("-XX:AOTCache=" + file);
-        }
-        if (trainer != -1) {
+    synchronized List<String> optionsFor(String workerName, Function<String, String> environment) {
+        Optional<BuildKey> key;
+        try {
+            key = jvm.isEmpty() ? Optional.empty() : Optional.of(BuildKey.of(jvm.get(), environment, jars));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no AOT cache for " + workerName + ": its build cannot be read (" + e + ")");
             return List.of();
         }
-        trainer = 0;
-        trainerName = workerName;
-        trainingFile = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-" + (++trainings) + ".training");
+        CacheLocation.Target target = location.target(key);
+        if (target.current()) {
+            location.mapped(target.file());
+            return List.of("-XX:AOTCache=" + target.file());
+        }
+        if (training.values().stream().anyMatch(run -> run.target().equals(target.file()))
+                || killed.getOrDefault(target.file(), 0) >= KILLED_RUNS) {
+            return List.of();
+        }
+        Path output = target.file().resolveSibling(target.file().getFileName() + "." + ProcessHandle.current().pid()
+                + "-" + (++trainings) + ".training");
+        Training run = new Training(workerName, target.file(), output, key);
+        forking = Optional.of(run);
         // the training run's notes on classes it cannot store are many and harmless; errors still show
-        return List.of("-XX:AOTCacheOutput=" + trainingFile, "-Xlog:aot=error,aot+resolve=error,cds=error");
+        return List.of(run.option(), "-Xlog:aot=error,aot+resolve=error,cds=error");
+    }
+
+    /** {@link #optionsFor} with the master's own environment: for tests. */
+    List<String> optionsFor(String workerName) {
+        return optionsFor(workerName, System::getenv);
     }
 
     /** The worker asked for by the last {@link #optionsFor} was forked with those options. */
     synchronized void spawned(List<String> options, long pid) {
-        if (trainer == 0 && isTraining(options)) {
-            trainer = pid;
-            LOG.log(System.Logger.Level.INFO, trainerName + " (pid " + pid + ") records the AOT cache " + file
+        Optional<Training> run = forking.filter(r -> options.contains(r.option()));
+        forking = Optional.empty();
+        run.ifPresent(r -> {
+            training.put(pid, r);
+            LOG.log(System.Logger.Level.INFO, r.worker() + " (pid " + pid + ") records the AOT cache " + r.target()
+                    + (Files.exists(r.target()) ? " anew (the file there was trained for another build)" : "")
                     + "; it is written when that worker exits");
-        }
+        });
     }
 
     /** The worker asked for by the last {@link #optionsFor} could not be forked. */
     synchronized void spawnFailed(List<String> options) {
-        if (trainer == 0 && isTraining(options)) {
-            trainer = -1;
-        }
+        forking = Optional.empty();
     }
 
-    /** A worker has exited: if it was the training run, its cache is moved into place (or its leftovers removed). */
+    /** A worker has exited: if it was a training run, its cache is moved into place (or its leftovers removed). */
     synchronized void exited(long pid, ExitStatus status) {
-        if (pid != trainer || trainer <= 0) {
+        Training run = training.remove(pid);
+        if (run == null) {
             return;
         }
-        trainer = -1;
-        Path written = trainingFile;
         try {
-            if (!status.bySignal() && usable(written)) {
-                long bytes = Files.size(written);
-                Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                LOG.log(System.Logger.Level.INFO, "AOT cache " + file + " written (" + mebibytes(bytes)
-                        + ") by " + trainerName + "'s training run; workers forked from now on map it");
+            if (!status.bySignal() && CacheLocation.usable(run.output())) {
+                long bytes = Files.size(run.output());
+                location.install(run.output(), run.target(), run.key());
+                killed.remove(run.target());
+                LOG.log(System.Logger.Level.INFO, "AOT cache " + run.target() + " written (" + mebibytes(bytes)
+                        + ") by " + run.worker() + "'s training run; workers forked from now on map it");
                 return;
             }
-            LOG.log(System.Logger.Level.WARNING, "AOT cache training by " + trainerName + " (pid " + pid + ") ended with "
-                    + status + " without a cache; the next worker forked trains again");
+            int inARow = status.bySignal() ? killed.merge(run.target(), 1, Integer::sum) : 0;
+            LOG.log(System.Logger.Level.WARNING, "AOT cache training by " + run.worker() + " (pid " + pid + ") ended with "
+                    + status + " without a cache; " + (inARow >= KILLED_RUNS
+                    ? inARow + " training runs in a row were killed before their JVM wrote the cache (it does so as it"
+                            + " exits, which can outlast --timeout): no more for this build until the master restarts"
+                    : "the next worker forked trains again"));
         } catch (AccessDeniedException e) {
-            LOG.log(System.Logger.Level.WARNING, "AOT cache " + file + " cannot be written (permission denied); "
+            LOG.log(System.Logger.Level.WARNING, "AOT cache " + run.target() + " cannot be written (permission denied); "
                     + "the next worker forked trains again");
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "AOT cache " + file + " not installed: " + e
+            LOG.log(System.Logger.Level.WARNING, "AOT cache " + run.target() + " not installed: " + e
                     + "; the next worker forked trains again");
         }
-        deleteQuietly(written);
-        deleteQuietly(written.resolveSibling(written.getFileName() + ".config")); // the JVM's temporary configuration
-    }
-
-    private static boolean isTraining(List<String> options) {
-        return !options.isEmpty() && options.getFirst().startsWith("-XX:AOTCacheOutput=");
-    }
-
-    private static boolean usable(Path path) {
-        try {
-            return Files.isRegularFile(path) && Files.size(path) > 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // a leftover file does no harm: workers only ever map FILE itself
-        }
+        CacheLocation.deleteQuietly(run.output());
+        CacheLocation.deleteQuietly(run.output().resolveSibling(run.output().getFileName() + ".config")); // the JVM's temporary configuration
     }
 
     private static String mebibytes(long bytes) {

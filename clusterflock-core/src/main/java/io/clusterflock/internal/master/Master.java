@@ -62,7 +62,7 @@ public final class Master {
             ConsoleLog.installForEventsUnlessConfigured();
         }
         Path command = resolve(options.command().getFirst());
-        AotCache aotCache = AotCache.of(options.aotCache(), command, options.command().subList(1, options.command().size()));
+        AotCache aotCache = AotCache.of(options, command);
         long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
