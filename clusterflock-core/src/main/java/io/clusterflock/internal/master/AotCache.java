@@ -179,11 +179,6 @@ final class AotCache {
                 .filter(entry -> isNonEmptyDirectory(Path.of(entry.isEmpty() ? "." : entry))).findFirst();
     }
 
-    /** The entries of a java command line's class path, as written. */
-    static List<String> classPath(List<String> args) {
-        return WorkerJvm.classPath(args);
-    }
-
     private static boolean isNonEmptyDirectory(Path path) {
         if (!Files.isDirectory(path)) {
             return false;

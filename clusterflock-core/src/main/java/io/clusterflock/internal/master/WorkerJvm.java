@@ -28,6 +28,8 @@ record WorkerJvm(Path java, List<String> options, List<String> classPath, List<S
     private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path",
             "--upgrade-module-path", "--add-modules", "--enable-native-access", "--limit-modules", "--add-exports",
             "--add-opens", "--add-reads", "--patch-module", "--source");
+    private static final Set<String> CLASS_PATH = Set.of("-cp", "-classpath", "--class-path");
+    private static final Set<String> MODULE_PATH = Set.of("-p", "--module-path");
 
     WorkerJvm {
         options = List.copyOf(options);
@@ -37,53 +39,56 @@ record WorkerJvm(Path java, List<String> options, List<String> classPath, List<S
 
     /** Reads {@code java args...}; {@code environment} gives the worker's variables ({@code CLASSPATH}). */
     static WorkerJvm of(Path java, List<String> args, Function<String, String> environment) {
-        List<String> options = new ArrayList<>();
-        Optional<String> classPath = Optional.empty();
-        List<String> modulePath = new ArrayList<>();
-        boolean argumentFiles = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (arg.equals("-jar") && i + 1 < args.size()) {
-                options.add(arg);
-                String jar = args.get(i + 1);
-                return new WorkerJvm(java, options, List.of(jar), modulePath, jar, argumentFiles);
+        int end = endOfOptions(args);
+        List<String> options = new ArrayList<>(args.subList(0, end));
+        List<String> launch = args.subList(end, args.size());
+        Optional<List<String>> classPath = valuesOf(options, CLASS_PATH).stream().reduce((first, last) -> last).map(WorkerJvm::entries);
+        List<String> modulePath = valuesOf(options, MODULE_PATH).stream().flatMap(value -> entries(value).stream()).toList();
+        boolean argumentFiles = options.stream().anyMatch(option -> option.startsWith("@"));
+        String first = launch.isEmpty() ? "" : launch.getFirst();
+        String second = launch.size() > 1 ? launch.get(1) : "";
+        return switch (first) {
+            case "-jar" -> {
+                options.add(first);
+                yield new WorkerJvm(java, options, List.of(second), modulePath, second, argumentFiles);
             }
-            if ((arg.equals("-m") || arg.equals("--module")) && i + 1 < args.size()) {
-                return new WorkerJvm(java, options, classPath.map(WorkerJvm::entries).orElse(List.of()), modulePath,
-                        args.get(i + 1), argumentFiles);
-            }
-            if (arg.startsWith("--module=")) {
-                return new WorkerJvm(java, options, classPath.map(WorkerJvm::entries).orElse(List.of()), modulePath,
-                        arg.substring("--module=".length()), argumentFiles);
-            }
-            if (!arg.startsWith("-") && !arg.startsWith("@")) {
-                List<String> implicit = classPath.map(WorkerJvm::entries)
-                        .or(() -> Optional.ofNullable(environment.apply("CLASSPATH")).filter(cp -> !cp.isEmpty()).map(WorkerJvm::entries))
-                        .orElse(List.of("."));
-                return new WorkerJvm(java, options, implicit, modulePath, arg, argumentFiles);
-            }
-            options.add(arg);
-            argumentFiles |= arg.startsWith("@");
-            Optional<String> value = Optional.empty();
-            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-            if (WITH_VALUE.contains(arg) && i + 1 < args.size()) {
-                value = Optional.of(args.get(++i));
-                options.add(value.get());
-            } else if (arg.startsWith("--") && arg.contains("=")) {
-                value = Optional.of(arg.substring(arg.indexOf('=') + 1));
-            }
-            switch (name) {
-                case "-cp", "-classpath", "--class-path" -> classPath = value.or(() -> Optional.of(""));
-                case "-p", "--module-path" -> value.ifPresent(v -> modulePath.addAll(entries(v)));
-                default -> { }
-            }
-        }
-        return new WorkerJvm(java, options, classPath.map(WorkerJvm::entries).orElse(List.of()), modulePath, "", argumentFiles);
+            case "-m", "--module" -> new WorkerJvm(java, options, classPath.orElse(List.of()), modulePath, second, argumentFiles);
+            case String module when module.startsWith("--module=") -> new WorkerJvm(java, options, classPath.orElse(List.of()),
+                    modulePath, module.substring("--module=".length()), argumentFiles);
+            case "" -> new WorkerJvm(java, options, classPath.orElse(List.of()), modulePath, "", argumentFiles);
+            default -> new WorkerJvm(java, options, classPath.or(() -> Optional.ofNullable(environment.apply("CLASSPATH"))
+                    .filter(path -> !path.isEmpty()).map(WorkerJvm::entries)).orElse(List.of(".")), modulePath, first, argumentFiles);
+        };
     }
 
-    /** The worker's class path entries, as written (the command line's class path, when it has one). */
-    static List<String> classPath(List<String> args) {
-        return of(Path.of("java"), args, name -> null).classPath();
+    /** Where the JVM options end: at {@code -jar}, {@code -m}, {@code --module} or the main class, as the launcher reads them. */
+    private static int endOfOptions(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("-jar") || arg.equals("-m") || arg.equals("--module") || arg.startsWith("--module=")
+                    || !arg.startsWith("-") && !arg.startsWith("@")) {
+                return i;
+            }
+            if (WITH_VALUE.contains(arg)) {
+                i++;
+            }
+        }
+        return args.size();
+    }
+
+    /** The values given to the options called {@code names}, in order: {@code -cp X} and {@code --class-path=X} alike. */
+    private static List<String> valuesOf(List<String> options, Set<String> names) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            String option = options.get(i);
+            int equals = option.indexOf('=');
+            if (names.contains(option) && i + 1 < options.size()) {
+                values.add(options.get(++i));
+            } else if (option.startsWith("--") && equals > 0 && names.contains(option.substring(0, equals))) {
+                values.add(option.substring(equals + 1));
+            }
+        }
+        return values;
     }
 
     /**
