@@ -62,7 +62,7 @@ public final class Master {
             ConsoleLog.installForEventsUnlessConfigured();
         }
         Path command = resolve(options.command().getFirst());
-        AotCache aotCache = AotCache.of(options, command);
+        AotCache aotCache = AotCacheSetup.of(options, command);
         long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {

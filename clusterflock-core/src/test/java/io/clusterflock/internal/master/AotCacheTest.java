@@ -136,7 +136,7 @@ class AotCacheTest {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path app = jar(dir.resolve("app.jar"), "version 1");
         Path file = dir.resolve("app.aot");
-        AotCache cache = AotCache.of(options(java, List.of("-jar", app.toString()), AotCacheMode.file(file)), java);
+        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", app.toString()), AotCacheMode.file(file)), java);
 
         train(cache, new byte[] {1, 2});
         cache.exited(100, ExitStatus.exited(0));
@@ -160,7 +160,7 @@ class AotCacheTest {
     void aNamedFileWithoutAKeyIsRetrainedForAJavaCommand() throws IOException {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path file = Files.write(dir.resolve("app.aot"), new byte[] {1}); // of an earlier version, or of unknown origin
-        AotCache cache = AotCache.of(options(java, List.of("-jar", jar(dir.resolve("app.jar"), "v1").toString()),
+        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", jar(dir.resolve("app.jar"), "v1").toString()),
                 AotCacheMode.file(file)), java);
 
         assertTrue(cache.optionsFor("worker 0").getFirst().startsWith(TRAIN + file + "."));
@@ -171,7 +171,7 @@ class AotCacheTest {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path app = jar(dir.resolve("app.jar"), "version 1");
         Path caches = dir.resolve("cache/clusterflock/aot");
-        AotCache cache = AotCache.of(options(java, List.of("-Xmx1g", "-jar", app.toString()), AotCacheMode.automatic()), java);
+        AotCache cache = AotCacheSetup.of(options(java, List.of("-Xmx1g", "-jar", app.toString()), AotCacheMode.automatic()), java);
         assertNotNull(cache);
         assertTrue(Files.isDirectory(caches), "the cache directory is created");
 
@@ -193,7 +193,7 @@ class AotCacheTest {
     void oneTrainingRunPerCacheFileSoANewBuildTrainsWhileTheOldBuildsRunStillServes() throws IOException {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path app = jar(dir.resolve("app.jar"), "version 1");
-        AotCache cache = AotCache.of(options(java, List.of("-jar", app.toString()), AotCacheMode.automatic()), java);
+        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", app.toString()), AotCacheMode.automatic()), java);
         train(cache, new byte[] {1});
         assertEquals(List.of(), cache.optionsFor("worker 1"), "the same build trained twice");
         cache.spawned(List.of(), 101);
@@ -219,18 +219,18 @@ class AotCacheTest {
         assertEquals(Optional.of("their JVM options choose their own (-XX:SharedArchiveFile=app.jsa)"),
                 unusable(java, List.of("-XX:SharedArchiveFile=app.jsa", "-jar", app)));
         assertEquals(Optional.of("their JVM options choose their own (-Xshare:off)"),
-                AotCache.unusable(WorkerJvm.of(java, List.of("-jar", app), name -> null),
+                AotCacheSetup.unusable(WorkerJvm.of(java, List.of("-jar", app), name -> null),
                         Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -Xshare:off")::get, dir));
         assertTrue(unusable(java, List.of("@jvm.options", "-jar", app)).orElseThrow().contains("@argfile"));
-        assertTrue(AotCache.unusable(WorkerJvm.of(java, List.of("-jar", app), name -> null), name -> null,
+        assertTrue(AotCacheSetup.unusable(WorkerJvm.of(java, List.of("-jar", app), name -> null), name -> null,
                 notADirectory.resolve("aot")).orElseThrow().startsWith("cannot create " + notADirectory.resolve("aot")));
         assertEquals(Optional.empty(), unusable(java, List.of("-cp", app + ":" + Files.createDirectories(dir.resolve("empty")), "App")),
                 "the JVM takes empty directories");
 
-        assertNull(AotCache.of(options(old, List.of("-jar", app), AotCacheMode.automatic()), old), "no error, no cache");
-        assertNull(AotCache.of(options(Path.of("/bin/sh"), List.of("-c", "exec java -jar app.jar"), AotCacheMode.automatic()),
+        assertNull(AotCacheSetup.of(options(old, List.of("-jar", app), AotCacheMode.automatic()), old), "no error, no cache");
+        assertNull(AotCacheSetup.of(options(Path.of("/bin/sh"), List.of("-c", "exec java -jar app.jar"), AotCacheMode.automatic()),
                 Path.of("/bin/sh")), "a command that is not java gets no automatic cache");
-        assertNull(AotCache.of(options(java, List.of("-jar", app), AotCacheMode.off()), java));
+        assertNull(AotCacheSetup.of(options(java, List.of("-jar", app), AotCacheMode.off()), java));
     }
 
     @Test
@@ -238,7 +238,7 @@ class AotCacheTest {
         Path java = fakeJdk(dir, "jdk17", "17.0.12");
 
         ClusterException e = assertThrows(ClusterException.class,
-                () -> AotCache.of(options(java, List.of(), AotCacheMode.file(dir.resolve("app.aot"))), java));
+                () -> AotCacheSetup.of(options(java, List.of(), AotCacheMode.file(dir.resolve("app.aot"))), java));
 
         assertEquals("--aot-cache needs workers on JDK 25 or later; " + java + " is JDK 17", e.getMessage());
     }
@@ -246,10 +246,10 @@ class AotCacheTest {
     @Test
     void aNamedFileIsTakenForJdk25AndForCommandsThatAreNotJava() throws IOException {
         Path file = dir.resolve("app.aot");
-        assertEquals(25, AotCache.featureVersion(fakeJdk(dir, "jdk25", "25.0.3")));
-        assertNotNull(AotCache.of(options(fakeJdk(dir, "jdk25b", "25"), List.of("-jar", "app.jar"), AotCacheMode.file(file)),
+        assertEquals(25, AotCacheSetup.featureVersion(fakeJdk(dir, "jdk25", "25.0.3")));
+        assertNotNull(AotCacheSetup.of(options(fakeJdk(dir, "jdk25b", "25"), List.of("-jar", "app.jar"), AotCacheMode.file(file)),
                 fakeJdk(dir, "jdk25b", "25")));
-        assertNotNull(AotCache.of(options(Path.of("/bin/sh"), List.of("-cp", dir.toString()), AotCacheMode.file(file)),
+        assertNotNull(AotCacheSetup.of(options(Path.of("/bin/sh"), List.of("-cp", dir.toString()), AotCacheMode.file(file)),
                 Path.of("/bin/sh")));
         assertFalse(AotCache.isJava(Path.of("/usr/bin/javac")));
         assertTrue(AotCache.isJava(Path.of("/usr/lib/jvm/x/bin/java")));
@@ -261,7 +261,7 @@ class AotCacheTest {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         Files.createFile(classes.resolve("App.class"));
 
-        ClusterException e = assertThrows(ClusterException.class, () -> AotCache.of(
+        ClusterException e = assertThrows(ClusterException.class, () -> AotCacheSetup.of(
                 options(java, List.of("-Xmx1g", "-cp", "app.jar:" + classes, "App"), AotCacheMode.file(dir.resolve("app.aot"))), java));
 
         assertEquals("--aot-cache needs a class path of jar files (the JVM caches no classes from directories);"
@@ -280,7 +280,7 @@ class AotCacheTest {
         Path liveRun = Files.createFile(dir.resolve("app.aot." + ProcessHandle.current().pid() + "-1.training"));
         Path unrelated = Files.createFile(dir.resolve("other.aot." + gone + "-1.training"));
 
-        AotCache.of(options(Path.of("/bin/sh"), List.of(), AotCacheMode.file(dir.resolve("app.aot"))), Path.of("/bin/sh"));
+        AotCacheSetup.of(options(Path.of("/bin/sh"), List.of(), AotCacheMode.file(dir.resolve("app.aot"))), Path.of("/bin/sh"));
 
         assertFalse(Files.exists(deadRun));
         assertFalse(Files.exists(deadConfig));
@@ -290,7 +290,7 @@ class AotCacheTest {
     }
 
     private Optional<String> unusable(Path java, List<String> args) {
-        return AotCache.unusable(WorkerJvm.of(java, args, name -> null), name -> null, dir.resolve("cache"));
+        return AotCacheSetup.unusable(WorkerJvm.of(java, args, name -> null), name -> null, dir.resolve("cache"));
     }
 
     /** The options of a cluster of {@code java args...}, its automatic caches under {@code dir/cache/clusterflock/aot}. */
