@@ -40,13 +40,18 @@ final class AotCacheSetup {
      *                          has a directory (the JVM refuses to write the cache)
      */
     static AotCache of(ClusterOptions options, Path command) {
+        return of(options, command, CacheAssembler.PROCESS);
+    }
+
+    /** {@link #of(ClusterOptions, Path)} with {@code assembler} running the second step of training. */
+    static AotCache of(ClusterOptions options, Path command, CacheAssembler assembler) {
         List<String> args = options.command().subList(1, options.command().size());
         Function<String, String> environment = name -> options.environment()
                 .getOrDefault(name, options.inheritEnvironment() ? System.getenv(name) : null);
         AotCache cache = switch (options.aotCache()) {
             case AotCacheMode.Off off -> null;
-            case AotCacheMode.InFile(Path file) -> named(file, command, args, environment);
-            case AotCacheMode.Automatic automatic -> automatic(options.aotCacheDir(), command, args, environment);
+            case AotCacheMode.InFile(Path file) -> named(file, command, args, environment, assembler);
+            case AotCacheMode.Automatic automatic -> automatic(options.aotCacheDir(), command, args, environment, assembler);
         };
         if (cache != null) {
             cache.removeLeftovers();
@@ -54,7 +59,8 @@ final class AotCacheSetup {
         return cache;
     }
 
-    private static AotCache named(Path file, Path command, List<String> args, Function<String, String> environment) {
+    private static AotCache named(Path file, Path command, List<String> args, Function<String, String> environment,
+                                  CacheAssembler assembler) {
         if (!AotCache.isJava(command)) {
             return new AotCache(file);
         }
@@ -68,11 +74,12 @@ final class AotCacheSetup {
             throw new ClusterException("--aot-cache needs a class path of jar files (the JVM caches no classes"
                     + " from directories); the workers' class path has the directory " + directory);
         });
-        return new AotCache(new CacheFile(file), Optional.of(worker));
+        return new AotCache(new CacheFile(file), Optional.of(worker), assembler);
     }
 
     /** An automatic cache, or null and one line that says why not (debug level for commands that are not JVMs). */
-    private static AotCache automatic(Path dir, Path command, List<String> args, Function<String, String> environment) {
+    private static AotCache automatic(Path dir, Path command, List<String> args, Function<String, String> environment,
+                                      CacheAssembler assembler) {
         if (!AotCache.isJava(command)) {
             LOG.log(System.Logger.Level.DEBUG, "no AOT cache: the worker command is not the java launcher");
             return null;
@@ -83,7 +90,7 @@ final class AotCacheSetup {
             LOG.log(System.Logger.Level.INFO, "no AOT cache for the workers: " + unusable.get());
             return null;
         }
-        return new AotCache(new CacheDirectory(dir, worker.appName()), Optional.of(worker));
+        return new AotCache(new CacheDirectory(dir, worker.appName()), Optional.of(worker), assembler);
     }
 
     /** Why an automatic cache cannot work for {@code worker}, if it cannot. */

@@ -31,8 +31,11 @@ sealed interface CacheLocation permits CacheFile, CacheDirectory {
     /** The directory where the training runs write. */
     Path directory();
 
-    /** A training run's files: {@code <cache file>.<master pid>-<n>.training}, and the JVM's {@code .config} beside it. */
-    Pattern TRAINING = Pattern.compile("(.+)\\.(\\d+)-\\d+\\.training(\\.config|\\.key)?");
+    /**
+     * A training run's files: {@code <cache file>.<master pid>-<n>.training}, and beside it what the
+     * JVM recorded ({@code .aotconf}; {@code .config} in one step), the assembly's {@code .log}, the key.
+     */
+    Pattern TRAINING = Pattern.compile("(.+)\\.(\\d+)-\\d+\\.training(\\.config|\\.aotconf|\\.log|\\.key)?");
 
     /**
      * Removes what the training runs of masters no longer running left behind (a master killed

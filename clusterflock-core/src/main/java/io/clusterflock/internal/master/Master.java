@@ -66,6 +66,9 @@ public final class Master {
         long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
+            if (aotCache != null) {
+                acquire(resources, aotCache); // released last: a cache still being assembled is waited for
+            }
             // First: a second master of a taken name is refused as such, not as "port in use".
             ControlServer control = acquire(resources, ControlServer.bind(options.name(), ProcessHandle.current().pid()));
             ListenSocket socket = acquire(resources, listen(options));

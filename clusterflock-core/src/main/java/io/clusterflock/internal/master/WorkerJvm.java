@@ -15,14 +15,15 @@ import java.util.jar.JarFile;
  * alone, as the launcher reads it; {@code @argfiles} are not opened (see {@link #argumentFiles}).
  *
  * @param java          the java launcher, as the command names it
- * @param options       every JVM option before the main class, {@code -cp} and its value included
+ * @param options       every JVM option before what is run, {@code -cp} and its value included
+ * @param launch        what is run: {@code -jar app.jar}, {@code -m module/class}, {@code --module=m},
+ *                      the main class, or nothing; not the program's own arguments
  * @param classPath     the class path entries as written: {@code -cp}, else {@code -jar}'s jar,
  *                      else {@code $CLASSPATH}, else the launcher's default {@code .}; none with a main module
  * @param modulePath    the {@code --module-path} entries as written
- * @param main          the main class, {@code -jar}'s jar or the main module, as written
  * @param argumentFiles whether the options read an {@code @argfile}, so the command line does not tell everything
  */
-record WorkerJvm(Path java, List<String> options, List<String> classPath, List<String> modulePath, String main,
+record WorkerJvm(Path java, List<String> options, List<String> launch, List<String> classPath, List<String> modulePath,
                  boolean argumentFiles) {
     /** Launcher options whose value is the next word (java.c's IsLauncherOption and IsModuleOption). */
     private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path",
@@ -33,6 +34,7 @@ record WorkerJvm(Path java, List<String> options, List<String> classPath, List<S
 
     WorkerJvm {
         options = List.copyOf(options);
+        launch = List.copyOf(launch);
         classPath = List.copyOf(classPath);
         modulePath = List.copyOf(modulePath);
     }
@@ -40,25 +42,31 @@ record WorkerJvm(Path java, List<String> options, List<String> classPath, List<S
     /** Reads {@code java args...}; {@code environment} gives the worker's variables ({@code CLASSPATH}). */
     static WorkerJvm of(Path java, List<String> args, Function<String, String> environment) {
         int end = endOfOptions(args);
-        List<String> options = new ArrayList<>(args.subList(0, end));
-        List<String> launch = args.subList(end, args.size());
+        List<String> options = args.subList(0, end);
+        List<String> rest = args.subList(end, args.size());
+        List<String> launch = rest.isEmpty() ? List.of()
+                : rest.getFirst().equals("-jar") || rest.getFirst().equals("-m") || rest.getFirst().equals("--module")
+                ? rest.subList(0, Math.min(2, rest.size())) : rest.subList(0, 1);
         Optional<List<String>> classPath = valuesOf(options, CLASS_PATH).stream().reduce((first, last) -> last).map(WorkerJvm::entries);
         List<String> modulePath = valuesOf(options, MODULE_PATH).stream().flatMap(value -> entries(value).stream()).toList();
         boolean argumentFiles = options.stream().anyMatch(option -> option.startsWith("@"));
-        String first = launch.isEmpty() ? "" : launch.getFirst();
-        String second = launch.size() > 1 ? launch.get(1) : "";
-        return switch (first) {
-            case "-jar" -> {
-                options.add(first);
-                yield new WorkerJvm(java, options, List.of(second), modulePath, second, argumentFiles);
-            }
-            case "-m", "--module" -> new WorkerJvm(java, options, classPath.orElse(List.of()), modulePath, second, argumentFiles);
-            case String module when module.startsWith("--module=") -> new WorkerJvm(java, options, classPath.orElse(List.of()),
-                    modulePath, module.substring("--module=".length()), argumentFiles);
-            case "" -> new WorkerJvm(java, options, classPath.orElse(List.of()), modulePath, "", argumentFiles);
-            default -> new WorkerJvm(java, options, classPath.or(() -> Optional.ofNullable(environment.apply("CLASSPATH"))
-                    .filter(path -> !path.isEmpty()).map(WorkerJvm::entries)).orElse(List.of(".")), modulePath, first, argumentFiles);
-        };
+        List<String> implicit = launch.isEmpty() || launch.getFirst().startsWith("-") ? List.of()
+                : classPath.or(() -> Optional.ofNullable(environment.apply("CLASSPATH")).filter(path -> !path.isEmpty())
+                        .map(WorkerJvm::entries)).orElse(List.of("."));
+        List<String> entries = launch.size() == 2 && launch.getFirst().equals("-jar") ? List.of(launch.get(1))
+                : classPath.orElse(implicit);
+        return new WorkerJvm(java, options, launch, entries, modulePath, argumentFiles);
+    }
+
+    /** The main class, {@code -jar}'s jar or the main module, as written; empty when nothing is run. */
+    String main() {
+        String last = launch.isEmpty() ? "" : launch.getLast();
+        return last.startsWith("--module=") ? last.substring("--module=".length()) : last.startsWith("-") ? "" : last;
+    }
+
+    /** Whether it runs {@code -jar}'s jar. */
+    boolean runsJar() {
+        return launch.size() == 2 && launch.getFirst().equals("-jar");
     }
 
     /** Where the JVM options end: at {@code -jar}, {@code -m}, {@code --module} or the main class, as the launcher reads them. */
@@ -97,16 +105,16 @@ record WorkerJvm(Path java, List<String> options, List<String> classPath, List<S
      * in file-name characters.
      */
     String appName() {
-        String name = main.isEmpty() ? "java" : mainClassOfJar().orElse(Path.of(main).getFileName().toString());
+        String name = main().isEmpty() ? "java" : mainClassOfJar().orElse(Path.of(main()).getFileName().toString());
         String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
         return safe.length() > 64 ? safe.substring(safe.length() - 64) : safe;
     }
 
     private Optional<String> mainClassOfJar() {
-        if (!options.contains("-jar")) {
+        if (!runsJar()) {
             return Optional.empty();
         }
-        try (JarFile jar = new JarFile(main)) {
+        try (JarFile jar = new JarFile(main())) {
             return Optional.ofNullable(jar.getManifest()).map(manifest -> manifest.getMainAttributes().getValue("Main-Class"))
                     .map(String::strip).filter(name -> !name.isEmpty());
         } catch (IOException | SecurityException e) {

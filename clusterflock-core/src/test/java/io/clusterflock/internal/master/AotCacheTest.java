@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AotCacheTest {
     private static final String TRAIN = "-XX:AOTCacheOutput=";
     private static final String MAP = "-XX:AOTCache=";
+    private static final String RECORD = "-XX:AOTConfiguration=";
 
     @TempDir
     Path dir;
@@ -132,11 +133,76 @@ class AotCacheTest {
     }
 
     @Test
+    void aJavaWorkerRecordsAndTheMasterAssemblesTheCacheWithTheWorkersOwnOptionsOnceItHasExited() throws IOException {
+        Path java = fakeJdk(dir, "jdk", "25.0.3");
+        Path app = jar(dir.resolve("app.jar"), "version 1");
+        Path file = dir.resolve("app.aot");
+        AotCache cache = of(options(java, List.of("-Xmx1g", "-Dapp.env=prod", "-jar", app.toString(), "--port", "8080"),
+                AotCacheMode.file(file)), java);
+
+        List<String> training = train(cache, new byte[] {1, 2});
+        assertEquals("-XX:AOTMode=record", training.getFirst());
+        assertEquals(List.of(), assemblies, "assembled before the worker exited");
+        cache.exited(100, ExitStatus.exited(0));
+
+        Path output = Path.of(trainingFile(training).toString().replaceFirst("\\.aotconf$", ""));
+        assertEquals(List.of(List.of(java.toString(), "-Xmx1g", "-Dapp.env=prod", "-XX:AOTMode=create",
+                "-XX:AOTConfiguration=" + trainingFile(training), "-XX:AOTCache=" + output,
+                "-Xlog:aot=error,aot+resolve=error,cds=error", "-jar", app.toString())), assemblies,
+                "the worker's JVM options and what it runs, not the program's arguments");
+        assertEquals(4, Files.size(file), "the assembled cache is installed");
+        assertFalse(Files.exists(trainingFile(training)), "the recorded configuration is left behind");
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aStoppingMasterWaitsForTheCacheBeingAssembledAndInstallsIt() throws Exception {
+        Path java = fakeJdk(dir, "jdk", "25.0.3");
+        Path file = dir.resolve("app.aot");
+        java.util.concurrent.CompletableFuture<Integer> running = new java.util.concurrent.CompletableFuture<>();
+        List<Path> outputs = new ArrayList<>();
+        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", jar(dir.resolve("app.jar"), "v1").toString()),
+                AotCacheMode.file(file)), java, (command, environment, log) -> {
+            outputs.add(Path.of(command.stream().filter(arg -> arg.startsWith(MAP)).findFirst().orElseThrow().substring(MAP.length())));
+            return new CacheAssembler.Assembly(running, () -> { });
+        });
+        train(cache, new byte[] {1});
+        cache.exited(100, ExitStatus.exited(0));
+        assertEquals(List.of(), cache.optionsFor("worker 1"), "a second training run while the first assembles");
+        cache.spawnFailed(List.of());
+
+        Thread stopping = Thread.ofPlatform().start(cache::close);
+        stopping.join(200);
+        assertTrue(stopping.isAlive(), "the master stopped before the assembly ended");
+        Files.write(outputs.getFirst(), new byte[] {5, 5});
+        running.complete(0);
+        stopping.join(10_000);
+
+        assertFalse(stopping.isAlive());
+        assertEquals(2, Files.size(file));
+    }
+
+    @Test
+    void aFailedAssemblyInstallsNothingAndTheNextWorkerTrains() throws IOException {
+        Path java = fakeJdk(dir, "jdk", "25.0.3");
+        Path file = dir.resolve("app.aot");
+        AotCache cache = of(options(java, List.of("-jar", jar(dir.resolve("app.jar"), "v1").toString()), AotCacheMode.file(file)), java);
+        assemblyExitCode = 1;
+
+        List<String> training = train(cache, new byte[] {1});
+        cache.exited(100, ExitStatus.exited(0));
+
+        assertFalse(Files.exists(file));
+        assertFalse(Files.exists(trainingFile(training)));
+        assertTrue(trains(cache.optionsFor("worker 0")));
+    }
+
+    @Test
     void aNamedFileIsMappedOnlyByTheBuildItWasTrainedForAndAStaleOneIsRetrained() throws IOException {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path app = jar(dir.resolve("app.jar"), "version 1");
         Path file = dir.resolve("app.aot");
-        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", app.toString()), AotCacheMode.file(file)), java);
+        AotCache cache = of(options(java, List.of("-jar", app.toString()), AotCacheMode.file(file)), java);
 
         train(cache, new byte[] {1, 2});
         cache.exited(100, ExitStatus.exited(0));
@@ -146,9 +212,11 @@ class AotCacheTest {
 
         Files.setLastModifiedTime(app, FileTime.fromMillis(1_800_000_000_000L)); // a deploy
         List<String> afterDeploy = cache.optionsFor("worker 0");
-        assertTrue(afterDeploy.getFirst().startsWith(TRAIN + file + "."), "a stale cache was mapped: " + afterDeploy);
+        assertTrue(trains(afterDeploy) && trainingFile(afterDeploy).startsWith(dir)
+                && trainingFile(afterDeploy).getFileName().toString().startsWith("app.aot."), "a stale cache was mapped: " + afterDeploy);
         cache.spawned(afterDeploy, 102);
         Files.write(trainingFile(afterDeploy), new byte[] {3, 4, 5});
+        assembled = new byte[] {9, 9, 9};
         cache.exited(102, ExitStatus.exited(0));
 
         assertEquals(List.of(MAP + file), cache.optionsFor("worker 1"));
@@ -160,10 +228,12 @@ class AotCacheTest {
     void aNamedFileWithoutAKeyIsRetrainedForAJavaCommand() throws IOException {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path file = Files.write(dir.resolve("app.aot"), new byte[] {1}); // of an earlier version, or of unknown origin
-        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", jar(dir.resolve("app.jar"), "v1").toString()),
+        AotCache cache = of(options(java, List.of("-jar", jar(dir.resolve("app.jar"), "v1").toString()),
                 AotCacheMode.file(file)), java);
 
-        assertTrue(cache.optionsFor("worker 0").getFirst().startsWith(TRAIN + file + "."));
+        List<String> options = cache.optionsFor("worker 0");
+
+        assertTrue(trains(options) && trainingFile(options).getFileName().toString().startsWith("app.aot."), options.toString());
     }
 
     @Test
@@ -171,21 +241,23 @@ class AotCacheTest {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path app = jar(dir.resolve("app.jar"), "version 1");
         Path caches = dir.resolve("cache/clusterflock/aot");
-        AotCache cache = AotCacheSetup.of(options(java, List.of("-Xmx1g", "-jar", app.toString()), AotCacheMode.automatic()), java);
+        AotCache cache = of(options(java, List.of("-Xmx1g", "-jar", app.toString()), AotCacheMode.automatic()), java);
         assertNotNull(cache);
         assertTrue(Files.isDirectory(caches), "the cache directory is created");
 
         List<String> first = train(cache, new byte[] {1});
         cache.exited(100, ExitStatus.exited(0));
-        Path installed = Path.of(trainingFile(first).toString().replaceFirst("\\.\\d+-\\d+\\.training$", ""));
+        Path installed = cacheFileOf(first);
         assertTrue(installed.getFileName().toString().matches("app\\.Main-[0-9a-f]{16}\\.aot"), installed.toString());
         assertEquals(List.of(MAP + installed), cache.optionsFor("worker 1"));
 
         jar(app, "version 2, rebuilt", null, 1_800_000_000_000L);
         List<String> afterDeploy = cache.optionsFor("worker 0");
 
-        assertTrue(afterDeploy.getFirst().startsWith(TRAIN + caches.resolve("app.Main-")), afterDeploy.toString());
-        assertFalse(afterDeploy.getFirst().startsWith(TRAIN + installed), "the new build trains the old build's file");
+        assertTrue(trains(afterDeploy), afterDeploy.toString());
+        assertEquals(caches, cacheFileOf(afterDeploy).getParent());
+        assertTrue(cacheFileOf(afterDeploy).getFileName().toString().startsWith("app.Main-"), afterDeploy.toString());
+        assertNotEquals(installed, cacheFileOf(afterDeploy), "the new build trains the old build's file");
         assertTrue(Files.exists(installed), "the old build's cache is kept for a rollback");
     }
 
@@ -193,7 +265,7 @@ class AotCacheTest {
     void oneTrainingRunPerCacheFileSoANewBuildTrainsWhileTheOldBuildsRunStillServes() throws IOException {
         Path java = fakeJdk(dir, "jdk", "25.0.3");
         Path app = jar(dir.resolve("app.jar"), "version 1");
-        AotCache cache = AotCacheSetup.of(options(java, List.of("-jar", app.toString()), AotCacheMode.automatic()), java);
+        AotCache cache = of(options(java, List.of("-jar", app.toString()), AotCacheMode.automatic()), java);
         train(cache, new byte[] {1});
         assertEquals(List.of(), cache.optionsFor("worker 1"), "the same build trained twice");
         cache.spawned(List.of(), 101);
@@ -201,7 +273,7 @@ class AotCacheTest {
         jar(app, "version 2, rebuilt", null, 1_800_000_000_000L);
         List<String> newBuild = cache.optionsFor("worker 0");
 
-        assertTrue(newBuild.getFirst().startsWith(TRAIN), "the new build waits for the old build's training run: " + newBuild);
+        assertTrue(trains(newBuild), "the new build waits for the old build's training run: " + newBuild);
     }
 
     @Test
@@ -315,7 +387,37 @@ class AotCacheTest {
         return training;
     }
 
+    /** The file the training JVM writes as it exits: in one step the cache, in two the recorded configuration. */
     private static Path trainingFile(List<String> options) {
-        return Path.of(options.getFirst().substring(TRAIN.length()));
+        return options.stream().filter(option -> option.startsWith(TRAIN) || option.startsWith(RECORD))
+                .map(option -> Path.of(option.substring(option.indexOf('=') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("not a training run: " + options));
+    }
+
+    /** The cache file a training run's options are for. */
+    private static Path cacheFileOf(List<String> options) {
+        return Path.of(trainingFile(options).toString().replaceFirst("\\.\\d+-\\d+\\.training(\\.aotconf)?$", ""));
+    }
+
+    /** Whether {@code options} make a training run, in one step or two. */
+    private static boolean trains(List<String> options) {
+        return !options.isEmpty() && (options.getFirst().startsWith(TRAIN) || options.getFirst().equals("-XX:AOTMode=record"));
+    }
+
+    /** Assembles as {@code java -XX:AOTMode=create} would, writing {@link #assembled} bytes, and keeps each command. */
+    private final List<List<String>> assemblies = new ArrayList<>();
+    private byte[] assembled = {7, 7, 7, 7};
+    private int assemblyExitCode = 0;
+    private final CacheAssembler fakeAssembler = (command, environment, log) -> {
+        assemblies.add(command);
+        String output = command.stream().filter(arg -> arg.startsWith("-XX:AOTCache=")).findFirst().orElseThrow();
+        if (assemblyExitCode == 0) {
+            Files.write(Path.of(output.substring("-XX:AOTCache=".length())), assembled);
+        }
+        return new CacheAssembler.Assembly(java.util.concurrent.CompletableFuture.completedFuture(assemblyExitCode), () -> { });
+    };
+
+    private AotCache of(ClusterOptions options, Path command) {
+        return AotCacheSetup.of(options, command, fakeAssembler);
     }
 }
