@@ -287,9 +287,9 @@ public final class ClusterOptions {
          * are JVMs: a worker started with {@code -XX:AOTCache=FILE} maps the classes, linking and
          * method profiles of a training run instead of loading and profiling them again, and starts
          * and warms up sooner. While the cache is missing, or was trained for another build (JDK,
-         * jars, JVM options), one worker is the training run ({@code -XX:AOTCacheOutput}): its JVM
-         * writes the cache as it exits (a reload, a recycle or the shutdown), and the master moves
-         * it into place for the workers forked after.
+         * jars, JVM options), one worker is the training run ({@code -XX:AOTMode=record}): its JVM
+         * writes what it recorded as it exits (a reload, a recycle or the shutdown), and the master
+         * assembles the cache from that and moves it into place for the workers forked after.
          *
          * <p>{@link AotCacheMode.Automatic} keeps one cache per build in {@link #aotCacheDir},
          * named by the build, when the command is the java launcher on JDK 25 or later with a
