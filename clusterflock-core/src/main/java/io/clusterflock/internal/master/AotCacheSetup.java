@@ -4,6 +4,7 @@ import io.clusterflock.AotCacheMode;
 import io.clusterflock.ClusterException;
 import io.clusterflock.ClusterOptions;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,9 +71,9 @@ final class AotCacheSetup {
                     + command + " is JDK " + feature);
         }
         WorkerJvm worker = WorkerJvm.of(command, args, environment);
-        nonEmptyDirectory(worker).ifPresent(directory -> {
+        directoryEntry(worker).ifPresent(entry -> {
             throw new ClusterException("--aot-cache needs a class path of jar files (the JVM caches no classes"
-                    + " from directories); the workers' class path has the directory " + directory);
+                    + " from directories); the workers' " + entry);
         });
         return new AotCache(new CacheFile(file), Optional.of(worker), assembler);
     }
@@ -110,10 +111,9 @@ final class AotCacheSetup {
         if (own.isPresent()) {
             return Optional.of("their JVM options choose their own (" + own.get() + ")");
         }
-        Optional<String> directory = nonEmptyDirectory(worker);
+        Optional<String> directory = directoryEntry(worker);
         if (directory.isPresent()) {
-            return Optional.of("their class path has the directory " + directory.get()
-                    + " (the JVM caches classes from jar files only)");
+            return Optional.of("their " + directory.get() + " (the JVM caches classes from jar files only)");
         }
         if (!dir.isAbsolute()) {
             return Optional.of("no cache directory (no home directory): set --aot-cache-dir");
@@ -124,15 +124,33 @@ final class AotCacheSetup {
                 return Optional.of("cannot write to " + dir);
             }
         } catch (IOException | SecurityException e) {
-            return Optional.of("cannot create " + dir + " (" + e + ")");
+            return Optional.of("cannot create " + dir + " (" + (e instanceof AccessDeniedException ? "permission denied"
+                    : e.getMessage()) + ")");
         }
         return Optional.empty();
     }
 
-    /** The first non-empty directory on the class path or module path: the JVM writes no cache with one. */
-    private static Optional<String> nonEmptyDirectory(WorkerJvm worker) {
-        return Stream.concat(worker.classPath().stream(), worker.modulePath().stream())
-                .filter(entry -> isNonEmptyDirectory(Path.of(entry.isEmpty() ? "." : entry))).findFirst();
+    /**
+     * The first entry the JVM writes no cache with, as "class path has the directory X": a
+     * non-empty directory on the class path, or one on the module path that holds more than
+     * modular jars (an exploded module).
+     */
+    private static Optional<String> directoryEntry(WorkerJvm worker) {
+        return worker.classPath().stream().filter(entry -> isNonEmptyDirectory(Path.of(entry.isEmpty() ? "." : entry)))
+                .map(entry -> "class path has the directory " + entry)
+                .findFirst().or(() -> worker.modulePath().stream().filter(entry -> holdsMoreThanJars(Path.of(entry)))
+                        .map(entry -> "module path has the directory " + entry).findFirst());
+    }
+
+    private static boolean holdsMoreThanJars(Path path) {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (var entries = Files.list(path)) {
+            return entries.anyMatch(entry -> !entry.getFileName().toString().endsWith(".jar"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean isNonEmptyDirectory(Path path) {

@@ -298,6 +298,12 @@ class AotCacheTest {
                 notADirectory.resolve("aot")).orElseThrow().startsWith("cannot create " + notADirectory.resolve("aot")));
         assertEquals(Optional.empty(), unusable(java, List.of("-cp", app + ":" + Files.createDirectories(dir.resolve("empty")), "App")),
                 "the JVM takes empty directories");
+        Path modules = Files.createDirectories(dir.resolve("modules"));
+        jar(modules.resolve("shop.jar"), "a modular jar");
+        assertEquals(Optional.empty(), unusable(java, List.of("-p", modules.toString(), "-m", "shop/app.Main")),
+                "a module path of jars");
+        assertEquals(Optional.of("their module path has the directory " + classes + " (the JVM caches classes from jar files only)"),
+                unusable(java, List.of("-p", classes.toString(), "-m", "shop/app.Main")), "an exploded module");
 
         assertNull(AotCacheSetup.of(options(old, List.of("-jar", app), AotCacheMode.automatic()), old), "no error, no cache");
         assertNull(AotCacheSetup.of(options(Path.of("/bin/sh"), List.of("-c", "exec java -jar app.jar"), AotCacheMode.automatic()),
