@@ -12,6 +12,9 @@ mkdir -p "$RESULTS"
 # "default") cannot reach a bench's masters, and theirs cannot collide with the bench's.
 export XDG_RUNTIME_DIR="$RESULTS/run"
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+# The demo's automatic AOT caches (docs/OPERATIONS.md) go to the results too, not the home directory.
+export XDG_CACHE_HOME="$RESULTS/cache"
+unset CACHE_DIRECTORY
 
 # need TOOL [DEBIAN-PACKAGE]: installs it with apt-get when missing.
 need() {

@@ -105,7 +105,7 @@ variant() {
 
 for v in ${VARIANTS//,/ }; do
   case "$v" in
-    default) variant default "JDK default CDS archive" ;;
+    default) variant default "JDK default CDS archive" --aot-cache off ;;
     aot) train aot "$OUT/demo.aot" && variant aot "\`--aot-cache\` (JDK 25 AOT cache)" --aot-cache "$OUT/demo.aot" ;;
     cds) train cds "$OUT/demo.jsa" && variant cds "dynamic CDS archive (-XX:SharedArchiveFile)" -e "JDK_JAVA_OPTIONS=-XX:SharedArchiveFile=$OUT/demo.jsa" ;;
     *) echo "bench: unknown variant $v" >&2; exit 2 ;;

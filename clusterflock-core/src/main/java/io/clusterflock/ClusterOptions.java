@@ -1,6 +1,7 @@
 package io.clusterflock;
 
 import static io.clusterflock.internal.options.Options.AOT_CACHE;
+import static io.clusterflock.internal.options.Options.AOT_CACHE_DIR;
 import static io.clusterflock.internal.options.Options.BACKLOG;
 import static io.clusterflock.internal.options.Options.COMMAND;
 import static io.clusterflock.internal.options.Options.ENV;
@@ -126,10 +127,12 @@ public final class ClusterOptions {
     /** A worker older than this is replaced (zero: never). */
     public Duration maxAge() { return values.get(MAX_AGE); }
     /**
-     * The JDK's ahead-of-time cache for JVM workers (absolute), or null: workers map it and start
-     * sooner; while it is missing, one worker at a time records it (see {@link Builder#aotCache}).
+     * Where JVM workers' ahead-of-time cache comes from: one per build in {@link #aotCacheDir}
+     * (the default), a file (absolute), or none (see {@link Builder#aotCache}).
      */
-    public Path aotCache() { return values.find(AOT_CACHE).orElse(null); }
+    public AotCacheMode aotCache() { return values.get(AOT_CACHE); }
+    /** The directory of the automatic AOT caches, one file per build of the workers. */
+    public Path aotCacheDir() { return values.get(AOT_CACHE_DIR); }
     /** What answers workers' messages; by default they are only logged. */
     public MessageHandler messageHandler() { return messageHandler; }
     /** The listeners added with {@link Builder#onEvent}. */
@@ -296,18 +299,40 @@ public final class ClusterOptions {
         }
 
         /**
-         * Default: none. An ahead-of-time cache file (JDK 25) for workers that are JVMs: each worker
-         * is started with {@code -XX:AOTCache=FILE}, so it maps the classes, linking and method
-         * profiles of a training run instead of loading and profiling them again, and starts and
-         * warms up sooner. While the file is missing, one worker at a time is the training run
-         * ({@code -XX:AOTCacheOutput}): its JVM writes the cache as it exits (a reload, a recycle
-         * or the shutdown), and the master moves it into place for the workers forked after. The
-         * option goes after {@code java} when the command starts with it, else into
-         * {@code JDK_JAVA_OPTIONS}. Delete the file to train again after changing the JDK or the
-         * class path: a JVM ignores a cache that does not match it.
+         * Default: {@link AotCacheMode.Automatic}. The JDK 25 ahead-of-time cache of workers that
+         * are JVMs: a worker started with {@code -XX:AOTCache=FILE} maps the classes, linking and
+         * method profiles of a training run instead of loading and profiling them again, and starts
+         * and warms up sooner. While the cache is missing, or was trained for another build (JDK,
+         * jars, JVM options), one worker is the training run ({@code -XX:AOTMode=record}): its JVM
+         * writes what it recorded as it exits (a reload, a recycle or the shutdown), and the master
+         * assembles the cache from that and moves it into place for the workers forked after.
+         *
+         * <p>{@link AotCacheMode.Automatic} keeps one cache per build in {@link #aotCacheDir},
+         * named by the build, when the command is the java launcher on JDK 25 or later with a
+         * class path of jar files; otherwise it quietly does nothing. {@link AotCacheMode.InFile}
+         * names the file (the build it was trained for is kept beside it, in {@code FILE.key});
+         * the option then goes after {@code java} when the command starts with it, else into
+         * {@code JDK_JAVA_OPTIONS}. {@link AotCacheMode.Off}: no cache.
          */
+        public Builder aotCache(AotCacheMode mode) {
+            if (mode instanceof AotCacheMode.InFile(Path file)) {
+                return set(AOT_CACHE, AotCacheMode.file(file.toAbsolutePath().normalize()));
+            }
+            return mode == null ? unset(AOT_CACHE) : set(AOT_CACHE, mode);
+        }
+
+        /** {@link #aotCache(AotCacheMode)} with this file; {@code null}: back to the default. */
         public Builder aotCache(Path file) {
-            return file == null ? unset(AOT_CACHE) : set(AOT_CACHE, file.toAbsolutePath().normalize());
+            return aotCache(file == null ? null : AotCacheMode.file(file));
+        }
+
+        /**
+         * Default: {@code $CACHE_DIRECTORY/aot} under systemd, else
+         * {@code $XDG_CACHE_HOME/clusterflock/aot}, else {@code ~/.cache/clusterflock/aot}.
+         * Created when missing; the automatic cache is skipped when it cannot be written.
+         */
+        public Builder aotCacheDir(Path dir) {
+            return dir == null ? unset(AOT_CACHE_DIR) : set(AOT_CACHE_DIR, dir.toAbsolutePath().normalize());
         }
 
         /** Adds a listener for the cluster's events; called on the supervisor thread. */

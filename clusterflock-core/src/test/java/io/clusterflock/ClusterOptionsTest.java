@@ -63,7 +63,8 @@ class ClusterOptionsTest {
             sample("maxRss", "1.5g", 3L << 29),
             sample("maxRssGrace", "500ms", Duration.ofMillis(500)),
             sample("maxAge", "6h", Duration.ofHours(6)),
-            sample("aotCache", "app.aot", Path.of("app.aot").toAbsolutePath()));
+            sample("aotCache", "app.aot", AotCacheMode.file(Path.of("app.aot").toAbsolutePath())),
+            sample("aotCacheDir", "aot", Path.of("aot").toAbsolutePath()));
 
     private record Sample(String text, Object expected) { }
 
@@ -210,7 +211,7 @@ class ClusterOptionsTest {
         OptionException refused = refusal(() -> withProperties(app(), "clusterflock.wrokers", "2"));
         String message = refused.getMessage();
         assertTrue(message.startsWith("-Dclusterflock.wrokers: no such option; use one of -Dclusterflock.aotCache, "
-                + "-Dclusterflock.backlog, "), message);
+                + "-Dclusterflock.aotCacheDir, -Dclusterflock.backlog, "), message);
         textOptions().flatMap(option -> option.property().stream())
                 .forEach(property -> assertTrue(message.contains("-D" + property), property + " missing from: " + message));
         assertTrue(!message.contains("\n"), "one line");
@@ -261,15 +262,32 @@ class ClusterOptionsTest {
     }
 
     @Test
-    void anAotCacheIsAFileInADirectoryThatExists(@TempDir Path dir) {
+    void anAotCacheIsAutomaticByDefaultOffOrAFileInADirectoryThatExists(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-dir").resolve("app.aot");
         assertEquals("aotCache: '" + missing + "' is not allowed; use a file in an existing directory",
                 refusal(() -> app().aotCache(missing).build()).getMessage());
         assertEquals("aotCache: '" + dir + "' is not allowed; use a file, not a directory",
                 refusal(() -> app().aotCache(dir).build()).getMessage());
-        assertEquals(dir.resolve("app.aot"), withProperties(app(), "clusterflock.aotCache", dir.resolve("app.aot").toString()).aotCache());
-        assertEquals(Path.of("app.aot").toAbsolutePath(), app().aotCache(Path.of("app.aot")).build().aotCache(),
+        assertEquals(AotCacheMode.file(dir.resolve("app.aot")),
+                withProperties(app(), "clusterflock.aotCache", dir.resolve("app.aot").toString()).aotCache());
+        assertEquals(AotCacheMode.file(Path.of("app.aot").toAbsolutePath()), app().aotCache(Path.of("app.aot")).build().aotCache(),
                 "a relative file is taken from the master's working directory");
+        assertEquals(AotCacheMode.automatic(), app().build().aotCache());
+        assertEquals(AotCacheMode.off(), withProperties(app(), "clusterflock.aotCache", "off").aotCache());
+        assertEquals(AotCacheMode.automatic(), withProperties(app().aotCache(AotCacheMode.off()), "clusterflock.aotCache", "auto").aotCache());
+        assertEquals(AotCacheMode.file(Path.of("off").toAbsolutePath()),
+                withProperties(app(), "clusterflock.aotCache", "./off").aotCache(), "a file named off");
+        Path file = writeFile(dir.resolve("a-file"));
+        assertEquals("aotCacheDir: '" + file + "' is not allowed; use a directory",
+                refusal(() -> app().aotCacheDir(file).build()).getMessage());
+    }
+
+    private static Path writeFile(Path file) {
+        try {
+            return java.nio.file.Files.writeString(file, "not a directory");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

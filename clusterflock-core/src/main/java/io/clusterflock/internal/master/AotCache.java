@@ -1,123 +1,112 @@
 package io.clusterflock.internal.master;
 
-import io.clusterflock.ClusterException;
 import io.clusterflock.ExitStatus;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * The JDK 25 ahead-of-time cache of {@code --aot-cache FILE} (JEPs 483, 514, 515): a worker JVM
- * started with {@code -XX:AOTCache=FILE} maps the classes, their linking and the method profiles
- * of a training run instead of loading, linking and profiling them again.
+ * The JDK 25 ahead-of-time cache of JVM workers (JEPs 483, 514, 515): a worker JVM started with
+ * {@code -XX:AOTCache=FILE} maps the classes, their linking and the method profiles of a training
+ * run instead of loading, linking and profiling them again.
  *
- * <p>While FILE is missing, one worker at a time is the training run: it is started with
- * {@code -XX:AOTCacheOutput=} a file of its own next to FILE, its JVM writes the cache there as it
- * exits (it waits for the JVM it launches to assemble it), and the master moves the file into
- * place in one rename, so no worker ever maps a half-written cache. Workers forked while another
- * trains get no option; a training run that ends without a cache (killed, or the JVM failed)
- * leaves nothing behind and the next worker forked trains again.
+ * <p>Each worker's build (JDK, JVM options, jars: {@link BuildKey}) picks its cache file from the
+ * {@link CacheLocation}: one file per build in the cache directory by default, or the file the
+ * operator named. While that file is missing or was trained for another build, one worker at a
+ * time is its training run, in two steps: the worker is started with {@code -XX:AOTMode=record}
+ * and its JVM writes what it loaded and profiled as it exits; the master then runs
+ * {@code java -XX:AOTMode=create} on that ({@link CacheAssembler}), which writes the cache into a
+ * file of its own, and moves it into place in one rename, so no worker ever maps a half-written
+ * cache. A worker whose command is not the java launcher (the master cannot repeat its JVM's
+ * options) trains in one step, {@code -XX:AOTCacheOutput}, its JVM assembling the cache as it exits.
+ * Workers forked while another trains the same file get no option; a training run that ends without
+ * a cache (killed, or the JVM failed) leaves nothing behind and the next worker forked trains again.
  *
- * <p>Used on the supervisor thread only: options as a worker is spawned, exits as the supervisor
- * takes them in (before it spawns the next worker).
+ * <p>Used on the supervisor thread (options as a worker is spawned, exits as the supervisor takes
+ * them in, before it spawns the next worker) and, for an assembly's end, on the thread that sees
+ * its process exit: hence the lock. Closed as the master stops, which waits for an assembly still
+ * running.
  */
-final class AotCache {
+final class AotCache implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
-    /** The JDK's release file: JAVA_VERSION="25.0.3". */
-    private static final Pattern RELEASE_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
-    static final int MIN_FEATURE = 25;
+    /**
+     * A training JVM writes as it exits, which takes a second or more (and several seconds in one
+     * step): a stop timeout shorter than that kills every training run. After this many killed in a
+     * row the build is not trained again by this master, rather than have every one killed.
+     */
+    static final int KILLED_RUNS = 2;
+    /** How long a stopping master waits for a cache being assembled before it gives up on it. */
+    static final Duration ASSEMBLY_WAIT = Duration.ofSeconds(60);
+    /** The training JVM's notes on classes it cannot store are many and harmless; errors still show. */
+    private static final String ERRORS_ONLY = "-Xlog:aot=error,aot+resolve=error,cds=error";
 
-    private final Path file;
+    /**
+     * One training run: the worker, the cache file it trains, where the cache is written first, the
+     * build it runs, and, in two steps, the command that assembles the cache and its variables.
+     */
+    private record Training(String worker, Path target, Path output, Optional<BuildKey> key,
+                            Optional<List<String>> assembly, Map<String, String> environment) {
+        /** What the training JVM writes as it exits: the recorded configuration, or in one step the cache itself. */
+        Path recorded() {
+            return assembly.isPresent() ? output.resolveSibling(output.getFileName() + ".aotconf") : output;
+        }
+
+        List<String> options() {
+            return assembly.isPresent() ? List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recorded(), ERRORS_ONLY)
+                    : List.of("-XX:AOTCacheOutput=" + output, ERRORS_ONLY);
+        }
+
+        Path log() {
+            return output.resolveSibling(output.getFileName() + ".log");
+        }
+    }
+
+    private final CacheLocation location;
+    /** The JVM the workers run, when the command is the java launcher: what its builds are keyed by. */
+    private final Optional<WorkerJvm> jvm;
+    private final CacheAssembler assembler;
+    private final JarFacts jars = new JarFacts();
+    /** Asked for by {@link #optionsFor}, until {@link #spawned} or {@link #spawnFailed}. */
+    private Optional<Training> forking = Optional.empty();
+    /** The training runs, by the pid of their worker; at most one per cache file, counting assemblies. */
+    private final Map<Long, Training> training = new HashMap<>();
+    /** A cache being assembled: done once it is installed or given up, and how to stop its process. */
+    private record Assembling(CompletableFuture<?> done, Runnable kill) { }
+
+    /** The caches being assembled, by cache file. */
+    private final Map<Path, Assembling> assembling = new HashMap<>();
+    /** Training runs killed in a row, by cache file: at {@link #KILLED_RUNS} that file is trained no more. */
+    private final Map<Path, Integer> killed = new HashMap<>();
     private long trainings;
-    /** The training worker's pid (0 while it is being forked); -1 when none trains. */
-    private long trainer = -1;
-    private Path trainingFile;
-    private String trainerName;
 
+    AotCache(CacheLocation location, Optional<WorkerJvm> jvm, CacheAssembler assembler) {
+        this.location = location;
+        this.jvm = jvm;
+        this.assembler = assembler;
+    }
+
+    /** The explicit {@code file}, for workers whose build the master cannot tell. */
     AotCache(Path file) {
-        this.file = file;
+        this(new CacheFile(file), Optional.empty(), CacheAssembler.PROCESS);
     }
 
-    /**
-     * The cache for a cluster whose worker command is {@code command} (resolved), or null without
-     * {@code --aot-cache}. Refuses what can never give a cache: a JVM older than JDK 25 (it would
-     * not even start with the option), and a class path with directories (the JVM refuses to
-     * write the cache, on every training run).
-     *
-     * @throws ClusterException naming the JDK that is too old or the directory
-     */
-    static AotCache of(Path file, Path command, List<String> args) {
-        if (file == null) {
-            return null;
-        }
-        if (isJava(command)) {
-            int feature = featureVersion(command);
-            if (feature > 0 && feature < MIN_FEATURE) {
-                throw new ClusterException("--aot-cache needs workers on JDK " + MIN_FEATURE + " or later; "
-                        + command + " is JDK " + feature);
-            }
-            for (String entry : classPath(args)) {
-                if (isNonEmptyDirectory(Path.of(entry))) {
-                    throw new ClusterException("--aot-cache needs a class path of jar files (the JVM caches no classes"
-                            + " from directories); the workers' class path has the directory " + entry);
-                }
-            }
-        }
-        AotCache cache = new AotCache(file);
-        cache.removeLeftovers();
-        return cache;
-    }
-
-    /**
-     * Removes what the training runs of masters no longer running left next to FILE (a master
-     * killed while its worker trained): {@code FILE.<master pid>-<n>.training[.config]}.
-     */
+    /** Removes what training runs of masters no longer running left behind. */
     void removeLeftovers() {
-        Pattern leftover = Pattern.compile(Pattern.quote(file.getFileName().toString()) + "\\.(\\d+)-\\d+\\.training(\\.config)?");
-        try (var siblings = Files.list(file.getParent())) {
-            siblings.forEach(sibling -> {
-                Matcher m = leftover.matcher(sibling.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                    deleteQuietly(sibling);
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            // nothing to clean, or not ours to clean: leftovers do no harm
-        }
-    }
-
-    /** The entries of a java command line's -cp, -classpath or --class-path (before the main class). */
-    static List<String> classPath(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if ((arg.equals("-cp") || arg.equals("-classpath") || arg.equals("--class-path")) && i + 1 < args.size()) {
-                return List.of(args.get(i + 1).split(":"));
-            }
-            if (arg.startsWith("--class-path=")) {
-                return List.of(arg.substring("--class-path=".length()).split(":"));
-            }
-            if (arg.equals("-jar") || !arg.startsWith("-")) {
-                break; // what follows is the program's own
-            }
-        }
-        return List.of();
-    }
-
-    private static boolean isNonEmptyDirectory(Path path) {
-        if (!Files.isDirectory(path)) {
-            return false;
-        }
-        try (var entries = Files.list(path)) {
-            return entries.findAny().isPresent();
-        } catch (IOException e) {
-            return false;
-        }
+        location.removeLeftovers();
     }
 
     /** Whether the worker command is the java launcher itself, so the option can go on its command line. */
@@ -125,96 +114,177 @@ final class AotCache {
         return command.getFileName() != null && command.getFileName().toString().equals("java");
     }
 
-    /** The JDK feature version from the release file next to a java launcher; 0 when unknown. */
-    static int featureVersion(Path java) {
-        try {
-            Path release = java.toRealPath().getParent().getParent().resolve("release");
-            Matcher m = RELEASE_VERSION.matcher(Files.readString(release));
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
     /**
-     * The JVM options for the next worker: map the cache when it is there, else train it when no
-     * other worker does, else none. {@link #spawned} or {@link #spawnFailed} must follow.
+     * The JVM options for the next worker, whose variables {@code environment} gives: map its
+     * build's cache when it is there, else train it when no other worker does, else none.
+     * {@link #spawned} or {@link #spawnFailed} must follow.
      */
-    synchronized List<String> optionsFor(String workerName) {
-        if (usable(file)) {
-            return List.of("-XX:AOTCache=" + file);
-        }
-        if (trainer != -1) {
+    synchronized List<String> optionsFor(String workerName, Function<String, String> environment) {
+        Optional<BuildKey> key;
+        try {
+            key = jvm.isEmpty() ? Optional.empty() : Optional.of(BuildKey.of(jvm.get(), environment, jars));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "no AOT cache for " + workerName + ": its build cannot be read (" + e + ")");
             return List.of();
         }
-        trainer = 0;
-        trainerName = workerName;
-        trainingFile = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + "-" + (++trainings) + ".training");
-        // the training run's notes on classes it cannot store are many and harmless; errors still show
-        return List.of("-XX:AOTCacheOutput=" + trainingFile, "-Xlog:aot=error,aot+resolve=error,cds=error");
+        CacheLocation.Target target = location.target(key);
+        if (target.current()) {
+            location.mapped(target.file());
+            return List.of("-XX:AOTCache=" + target.file());
+        }
+        if (isTraining(target.file()) || killed.getOrDefault(target.file(), 0) >= KILLED_RUNS) {
+            return List.of();
+        }
+        Path output = target.file().resolveSibling(target.file().getFileName() + "." + ProcessHandle.current().pid()
+                + "-" + (++trainings) + ".training");
+        Map<String, String> variables = new HashMap<>();
+        Stream.concat(BuildKey.OPTION_VARIABLES.stream(), Stream.of("CLASSPATH"))
+                .forEach(name -> Optional.ofNullable(environment.apply(name)).ifPresent(value -> variables.put(name, value)));
+        Training run = new Training(workerName, target.file(), output, key, jvm.map(j -> assembly(j, output)), variables);
+        forking = Optional.of(run);
+        return run.options();
+    }
+
+    /** {@code java <the worker's JVM options> -XX:AOTMode=create … <what it runs>}: create mode runs nothing. */
+    private static List<String> assembly(WorkerJvm jvm, Path output) {
+        List<String> command = new ArrayList<>(List.of(jvm.java().toString()));
+        command.addAll(jvm.options());
+        command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + output.resolveSibling(output.getFileName() + ".aotconf"),
+                "-XX:AOTCache=" + output, ERRORS_ONLY));
+        command.addAll(jvm.launch());
+        return command;
+    }
+
+    private boolean isTraining(Path file) {
+        return assembling.containsKey(file) || training.values().stream().anyMatch(run -> run.target().equals(file));
+    }
+
+    /** {@link #optionsFor} with the master's own environment: for tests. */
+    List<String> optionsFor(String workerName) {
+        return optionsFor(workerName, System::getenv);
     }
 
     /** The worker asked for by the last {@link #optionsFor} was forked with those options. */
     synchronized void spawned(List<String> options, long pid) {
-        if (trainer == 0 && isTraining(options)) {
-            trainer = pid;
-            LOG.log(System.Logger.Level.INFO, trainerName + " (pid " + pid + ") records the AOT cache " + file
+        Optional<Training> run = forking.filter(r -> options.equals(r.options()));
+        forking = Optional.empty();
+        run.ifPresent(r -> {
+            training.put(pid, r);
+            LOG.log(System.Logger.Level.INFO, r.worker() + " (pid " + pid + ") records the AOT cache " + r.target()
+                    + (Files.exists(r.target()) ? " anew (the file there was trained for another build)" : "")
                     + "; it is written when that worker exits");
-        }
+        });
     }
 
     /** The worker asked for by the last {@link #optionsFor} could not be forked. */
     synchronized void spawnFailed(List<String> options) {
-        if (trainer == 0 && isTraining(options)) {
-            trainer = -1;
-        }
+        forking = Optional.empty();
     }
 
-    /** A worker has exited: if it was the training run, its cache is moved into place (or its leftovers removed). */
+    /** A worker has exited: if it was a training run, its cache is assembled or moved into place (or its leftovers removed). */
     synchronized void exited(long pid, ExitStatus status) {
-        if (pid != trainer || trainer <= 0) {
+        Training run = training.remove(pid);
+        if (run == null) {
             return;
         }
-        trainer = -1;
-        Path written = trainingFile;
+        if (status.bySignal() || !CacheLocation.usable(run.recorded())) {
+            int inARow = status.bySignal() ? killed.merge(run.target(), 1, Integer::sum) : 0;
+            LOG.log(System.Logger.Level.WARNING, "AOT cache training by " + run.worker() + " (pid " + pid + ") ended with "
+                    + status + " without a cache; " + (inARow >= KILLED_RUNS
+                    ? inARow + " training runs in a row were killed before their JVM wrote what it recorded (it does so"
+                            + " as it exits, which can outlast --timeout): no more for this build until the master restarts"
+                    : "the next worker forked trains again"));
+            removeFiles(run);
+            return;
+        }
+        killed.remove(run.target());
+        if (run.assembly().isPresent()) {
+            assemble(run);
+        } else {
+            install(run);
+        }
+    }
+
+    private void assemble(Training run) {
         try {
-            if (!status.bySignal() && usable(written)) {
-                long bytes = Files.size(written);
-                Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                LOG.log(System.Logger.Level.INFO, "AOT cache " + file + " written (" + mebibytes(bytes)
-                        + ") by " + trainerName + "'s training run; workers forked from now on map it");
-                return;
-            }
-            LOG.log(System.Logger.Level.WARNING, "AOT cache training by " + trainerName + " (pid " + pid + ") ended with "
-                    + status + " without a cache; the next worker forked trains again");
+            CacheAssembler.Assembly assembly = assembler.start(run.assembly().get(), run.environment(), run.log());
+            CompletableFuture<Integer> done = new CompletableFuture<>();
+            assembling.put(run.target(), new Assembling(done, assembly.kill()));
+            assembly.exitCode().whenComplete((code, failure) -> {
+                assembled(run, code == null ? -1 : code);
+                done.complete(code);
+            });
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "AOT cache " + run.target() + " not assembled: " + e
+                    + "; the next worker forked trains again");
+            removeFiles(run);
+        }
+    }
+
+    /** The assembly of {@code run}'s cache has ended with {@code exitCode}. */
+    private synchronized void assembled(Training run, int exitCode) {
+        assembling.remove(run.target());
+        if (exitCode == 0 && CacheLocation.usable(run.output())) {
+            install(run);
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "AOT cache " + run.target() + " not assembled from " + run.worker()
+                + "'s training run (exit code " + exitCode + lastLine(run.log()) + "); the next worker forked trains again");
+        removeFiles(run);
+    }
+
+    private void install(Training run) {
+        try {
+            long bytes = Files.size(run.output());
+            location.install(run.output(), run.target(), run.key());
+            LOG.log(System.Logger.Level.INFO, "AOT cache " + run.target() + " written (" + mebibytes(bytes)
+                    + ") by " + run.worker() + "'s training run; workers forked from now on map it");
         } catch (AccessDeniedException e) {
-            LOG.log(System.Logger.Level.WARNING, "AOT cache " + file + " cannot be written (permission denied); "
+            LOG.log(System.Logger.Level.WARNING, "AOT cache " + run.target() + " cannot be written (permission denied); "
                     + "the next worker forked trains again");
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "AOT cache " + file + " not installed: " + e
+            LOG.log(System.Logger.Level.WARNING, "AOT cache " + run.target() + " not installed: " + e
                     + "; the next worker forked trains again");
         }
-        deleteQuietly(written);
-        deleteQuietly(written.resolveSibling(written.getFileName() + ".config")); // the JVM's temporary configuration
+        removeFiles(run);
     }
 
-    private static boolean isTraining(List<String> options) {
-        return !options.isEmpty() && options.getFirst().startsWith("-XX:AOTCacheOutput=");
+    /** Everything a training run wrote that is not (or no longer) the installed cache. */
+    private static void removeFiles(Training run) {
+        CacheLocation.deleteQuietly(run.output());
+        CacheLocation.deleteQuietly(run.recorded());
+        CacheLocation.deleteQuietly(run.log());
+        CacheLocation.deleteQuietly(run.output().resolveSibling(run.output().getFileName() + ".config")); // one step's temporary configuration
     }
 
-    private static boolean usable(Path path) {
+    /** Waits up to {@link #ASSEMBLY_WAIT} for the caches being assembled, so a stopping master installs them; then stops them. */
+    @Override
+    public void close() {
+        List<Assembling> running;
+        synchronized (this) {
+            running = List.copyOf(assembling.values());
+        }
+        if (running.isEmpty()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "waiting up to " + ASSEMBLY_WAIT.toSeconds() + "s for the AOT cache being assembled");
         try {
-            return Files.isRegularFile(path) && Files.size(path) > 0;
-        } catch (IOException e) {
-            return false;
+            CompletableFuture.allOf(running.stream().map(Assembling::done).toArray(CompletableFuture[]::new))
+                    .get(ASSEMBLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            running.forEach(assembly -> assembly.kill().run());
+        } catch (InterruptedException e) {
+            running.forEach(assembly -> assembly.kill().run());
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static void deleteQuietly(Path path) {
+    private static String lastLine(Path log) {
         try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            // a leftover file does no harm: workers only ever map FILE itself
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "" : ": " + lines.getLast();
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 

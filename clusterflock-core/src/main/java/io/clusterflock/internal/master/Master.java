@@ -62,10 +62,13 @@ public final class Master {
             ConsoleLog.installForEventsUnlessConfigured();
         }
         Path command = resolve(options.command().getFirst());
-        AotCache aotCache = AotCache.of(options.aotCache(), command, options.command().subList(1, options.command().size()));
+        AotCache aotCache = AotCacheSetup.of(options, command);
         long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
+            if (aotCache != null) {
+                acquire(resources, aotCache); // released last: a cache still being assembled is waited for
+            }
             // First: a second master of a taken name is refused as such, not as "port in use".
             ControlServer control = acquire(resources, ControlServer.bind(options.name(), ProcessHandle.current().pid()));
             ListenSocket socket = acquire(resources, listen(options));

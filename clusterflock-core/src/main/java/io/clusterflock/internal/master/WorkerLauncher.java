@@ -37,7 +37,7 @@ final class WorkerLauncher implements ProcessPort {
     private final Path notifySocket;
     private final Consumer<Input> sink;
     private final WorkerOutput output;
-    /** Null without --aot-cache. */
+    /** Null when the workers get no AOT cache (--aot-cache off, or none possible). */
     private final AotCache aotCache;
     /** Each unreaped worker's IPC token, forgotten once its exit is taken in. */
     private final Map<Long, String> tokens = new ConcurrentHashMap<>();
@@ -80,7 +80,7 @@ final class WorkerLauncher implements ProcessPort {
         env.put("NOTIFY_SOCKET", notifySocket.toString());
         String title = Titles.worker(id, options.title());
         List<String> args = options.command().subList(1, options.command().size());
-        List<String> jvmOptions = aotCache == null ? List.of() : aotCache.optionsFor("worker " + id);
+        List<String> jvmOptions = aotCache == null ? List.of() : aotCache.optionsFor("worker " + id, env::get);
         if (!jvmOptions.isEmpty()) {
             args = withJvmOptions(jvmOptions, args, env);
         }

@@ -1,5 +1,6 @@
 package io.clusterflock.internal.options;
 
+import io.clusterflock.AotCacheMode;
 import io.clusterflock.ClusterOptions;
 import io.clusterflock.ClusterOptions.Builder;
 import io.clusterflock.LogFormat;
@@ -197,19 +198,29 @@ public final class Options {
             .help("Replace a worker older than this")
             .reachedBy(Builder::maxAge, ClusterOptions::maxAge);
 
-    public static final Option<Path> AOT_CACHE = Option.named("aotCache", TextForm.path())
+    public static final Option<AotCacheMode> AOT_CACHE = Option.named("aotCache", aotCacheForm())
             .flags("--aot-cache").label("FILE").property()
-            .noneByDefault("none")
-            .allowed(file -> file.getParent() != null && Files.isDirectory(file.getParent()), "a file in an existing directory")
-            .allowed(file -> !Files.isDirectory(file), "a file, not a directory")
-            .help("JVM workers map this JDK 25 AOT cache and start sooner; while it is missing, one worker records it")
+            .byDefault(AotCacheMode.automatic(), "auto")
+            .allowed(mode -> !(mode instanceof AotCacheMode.InFile(Path file))
+                    || file.getParent() != null && Files.isDirectory(file.getParent()), "a file in an existing directory")
+            .allowed(mode -> !(mode instanceof AotCacheMode.InFile(Path file)) || !Files.isDirectory(file),
+                    "a file, not a directory")
+            .help("JDK 25 AOT cache of JVM workers: auto (one per build, in --aot-cache-dir), a FILE, or off")
             .reachedBy(Builder::aotCache, ClusterOptions::aotCache);
+
+    public static final Option<Path> AOT_CACHE_DIR = Option.named("aotCacheDir", TextForm.path())
+            .flags("--aot-cache-dir").label("DIR").property()
+            .byDefault(values -> standardAotCacheDir(System::getenv, System.getProperty("user.home")),
+                    "$CACHE_DIRECTORY/aot (systemd), else $XDG_CACHE_HOME/clusterflock/aot, else ~/.cache/clusterflock/aot")
+            .allowed(dir -> !Files.exists(dir) || Files.isDirectory(dir), "a directory")
+            .help("Where --aot-cache auto keeps one cache per build; created when missing")
+            .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
     public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, TIMEOUT, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
-            AOT_CACHE);
+            AOT_CACHE, AOT_CACHE_DIR);
 
     private static final Map<String, Option<?>> BY_NAME = ALL.stream().collect(Collectors.toMap(Option::name, Function.identity()));
 
@@ -233,6 +244,36 @@ public final class Options {
 
     private static <T> Optional<Refusal> refusal(Option<T> option, OptionValues values) {
         return values.all(option).stream().flatMap(value -> option.refusal(value).stream()).findFirst();
+    }
+
+    /** {@code auto}, {@code off}, or a file name; a file named "off" is written {@code ./off}. */
+    private static TextForm<AotCacheMode> aotCacheForm() {
+        TextForm<Path> path = TextForm.path();
+        return new TextForm<>(text -> switch (text.strip()) {
+            case "auto" -> Optional.of(AotCacheMode.automatic());
+            case "off" -> Optional.of(AotCacheMode.off());
+            default -> path.read(text).map(AotCacheMode::file);
+        }, mode -> switch (mode) {
+            case AotCacheMode.Automatic automatic -> "auto";
+            case AotCacheMode.Off off -> "off";
+            case AotCacheMode.InFile(Path file) -> file.toString();
+        }, "auto, off or a file name");
+    }
+
+    /**
+     * Where automatic AOT caches live unless {@code --aot-cache-dir} says: the service's own cache
+     * directory under systemd ({@code CacheDirectory=} sets {@code $CACHE_DIRECTORY}, the first of
+     * its colon-separated list), else the XDG base directory (an absolute one only, as the spec
+     * says), else {@code ~/.cache}.
+     */
+    static Path standardAotCacheDir(Function<String, String> environment, String userHome) {
+        String systemd = environment.apply("CACHE_DIRECTORY");
+        if (systemd != null && systemd.startsWith("/")) {
+            return Path.of(systemd.split(":")[0], "aot");
+        }
+        String xdg = environment.apply("XDG_CACHE_HOME");
+        Path home = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(userHome == null ? "" : userHome, ".cache");
+        return home.resolve("clusterflock").resolve("aot");
     }
 
     private static String fileName(List<String> command) {
