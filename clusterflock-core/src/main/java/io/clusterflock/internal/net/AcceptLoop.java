@@ -181,8 +181,8 @@ public final class AcceptLoop implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, name + ": a connection failed: " + e, e);
         } finally {
             closeQuietly(connection.channel());
+            connection.end(); // its place first: once it is no longer live, its place is free
             live.remove(connection.channel());
-            connection.end();
         }
     }
 
