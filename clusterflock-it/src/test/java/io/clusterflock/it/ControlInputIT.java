@@ -124,7 +124,7 @@ class ControlInputIT {
         Files.setPosixFilePermissions(client, PosixFilePermissions.fromString("rw-r--r--"));
         try (MasterProcess master = MasterProcess.startIn(shared, List.of("run", "-w", "1", "-p", "0", "--", "sleep", "120"))) {
             Path socket = ControlWire.socket(shared, "default");
-            master.startedPids();
+            master.awaitReady(master.startedPids(), WAIT);
             Await.until(WAIT, "the control socket", () -> Files.exists(socket));
 
             Process nobody = new ProcessBuilder(setpriv.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups",

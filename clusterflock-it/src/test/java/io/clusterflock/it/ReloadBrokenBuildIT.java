@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * "Replace the build, send USR2" with a bad build (docs/DEPLOYING.md step 3): the worker command
  * is a script the test rewrites between reloads. A new generation that crashes, or that never
  * says READY=1 within --ready-timeout, makes the reload give up; the serving generation stays and
- * no request fails; once the build is fixed, the next USR2 reloads.
+ * no request fails; once the build is fixed, the next USR2 reloads. The reloads turn both slots at
+ * once (--reload-surge 2), so the broken build is tried in every slot.
  */
 @Timeout(180)
 class ReloadBrokenBuildIT {
@@ -37,7 +38,7 @@ class ReloadBrokenBuildIT {
     void reloadToABuildThatCrashesGivesUpTheServingGenerationStaysAndTheFixedBuildReloads() {
         Path script = goodBuild();
         try (MasterProcess master = MasterProcess.run(List.of(script.toString()),
-                "-w", "2", "-p", "0", "--ready-when", "ready")) {
+                "-w", "2", "-p", "0", "--ready-when", "ready", "--reload-surge", "2")) {
             MasterEvent failedStart = reloadToABrokenBuildThenFixIt(master, script,
                     "echo 'worker.sh: this build is broken' >&2\nexit 1");
             assertEquals(List.of("exit", "unexpected", false, 1L), List.of(failedStart.fields().get("event"),
@@ -48,8 +49,9 @@ class ReloadBrokenBuildIT {
     @Test
     void underTheDefaultReadinessAReloadToABuildThatCrashesGivesUpToo() {
         Path script = goodBuild();
-        try (MasterProcess master = MasterProcess.run(List.of(script.toString()), "-w", "2", "-p", "0")) {
+        try (MasterProcess master = MasterProcess.run(List.of(script.toString()), "-w", "2", "-p", "0", "--reload-surge", "2")) {
             // No --ready-when: a worker is proven by saying READY=1 or by staying up --ready-after.
+            // A surge of 2 turns both slots at once, so that each forks a worker of the broken build.
             MasterEvent failedStart = reloadToABrokenBuildThenFixIt(master, script, "exit 3");
             assertEquals(List.of("unexpected", 3L), List.of(failedStart.cause(), failedStart.fields().get("code")),
                     failedStart.toString());
@@ -60,7 +62,8 @@ class ReloadBrokenBuildIT {
     void reloadToABuildThatNeverGetsReadyGivesUpAtTheReadyTimeout() {
         Path script = goodBuild();
         try (MasterProcess master = MasterProcess.run(List.of(script.toString()),
-                "-w", "2", "-p", "0", "--ready-when", "ready", "--ready-timeout", "3s")) {
+                "-w", "2", "-p", "0", "--ready-when", "ready", "--ready-timeout", "3s",
+                "--reload-surge", "2")) {
             // It starts, holds the socket, never accepts and never says READY=1.
             MasterEvent failedStart = reloadToABrokenBuildThenFixIt(master, script, "exec sleep 60");
             assertEquals(List.of("exit", "not-ready", 3_000L, "KILL"), List.of(failedStart.fields().get("event"),
