@@ -58,22 +58,26 @@ final class Rollout {
         turning.clear();
         waiting.add(done);
         for (Slot slot : pool.slots()) {
-            slot.failures = 0; // new code gets a fresh start
-            slot.respawnAt = now;
             pool.servingGeneration(slot).ifPresent(serving -> slot.targetGeneration = serving); // until its turn
             queue.add(slot.id);
         }
-        advance();
+        advance(now);
         events.accept(new ClusterEvent.ReloadStarted(generation, rollingRestart));
     }
 
-    /** Turns the next slots once those turning are done, keeping at most {@link #width()} under way. */
-    void advance() {
+    /**
+     * Turns the next slots once those turning are done, keeping at most {@link #width()} under way.
+     * A slot turned gets a fresh start (new code, no backoff); one still waiting its turn keeps its
+     * backoff, so reloads sent in a loop never defeat it.
+     */
+    void advance(long now) {
         turning.removeIf(id -> pool.slot(id).map(this::done).orElse(true));
         while (turning.size() < width() && !queue.isEmpty()) {
             int id = queue.poll();
             pool.slot(id).ifPresent(slot -> {
                 slot.targetGeneration = generation;
+                slot.failures = 0;
+                slot.respawnAt = now;
                 turning.add(id);
             });
         }
@@ -99,9 +103,12 @@ final class Rollout {
         }
     }
 
-    /** Whether this exit is a new worker of the rollout under way that failed before it was ready. */
+    /**
+     * Whether this exit is a new worker of the rollout under way that failed before it was ready
+     * (not one the master stopped, such as a scale-down's).
+     */
     boolean failedStart(WorkerProcess dead) {
-        return underWay && dead.generation == generation && !dead.wasReady;
+        return underWay && dead.generation == generation && !dead.wasReady && dead.life.exitCause().failure();
     }
 
     /** Whether a worker of this slot that cannot be spawned belongs to the rollout under way. */
@@ -119,11 +126,10 @@ final class Rollout {
             if (pool.hasReady(slot, slot.targetGeneration)) {
                 continue; // already switched: keeps the new generation
             }
-            pool.servingGeneration(slot).ifPresent(gen -> {
-                slot.targetGeneration = gen;
-                slot.failures = 0;
-                slot.respawnAt = now;
-            });
+            // What the slot serves; a slot that serves nothing goes back to the cluster's serving generation.
+            slot.targetGeneration = pool.servingGeneration(slot).orElse(serving);
+            slot.failures = 0;
+            slot.respawnAt = now;
         }
         events.accept(new ClusterEvent.ReloadFailed(generation, serving, reason));
         fail(new ReloadException(generation, serving, reason, exit));

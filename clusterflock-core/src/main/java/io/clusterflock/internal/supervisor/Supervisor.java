@@ -246,7 +246,8 @@ public final class Supervisor {
         resizes.fail("the cluster is shutting down");
         events.accept(new ClusterEvent.Shutdown(drain, options.timeout(), by));
         for (WorkerProcess worker : pool.workers()) {
-            if (!drain && !(worker.life instanceof Lifecycle.Killed)) {
+            if (!drain && !(worker.life instanceof Lifecycle.Killed) && !(worker.life instanceof Lifecycle.Dumping)) {
+                // a hung one being dumped is killed within a second anyway, and keeps its cause
                 actions.kill(worker, new EndCause.Kill(by));
             } else if (drain && worker.life.stoppable()) {
                 actions.stop(worker, new EndCause.Shutdown(by));
@@ -266,7 +267,7 @@ public final class Supervisor {
         long now = clock.nanoTime();
         watchdog.enforce(now); // first: a worker proven ready by now lets the cull below go ahead
         if (phase == Phase.RUNNING) {
-            rollout.advance();
+            rollout.advance(now);
             recycling.enforce(now);
             respawns.spawnMissing(now);
             cullSuperseded();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clusterflock.ClusterEvent;
 import io.clusterflock.EndCause;
 import io.clusterflock.ExitStatus;
+import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.WorkerState;
 import io.clusterflock.internal.util.Signals;
@@ -123,5 +124,60 @@ class ReadinessTest extends SupervisorFixture {
         assertEquals(List.of(2, 2), generations(WorkerState.READY));
         assertTrue(processes.spawns.stream().filter(s -> s.generation() == 1).count() <= 1);
         assertEquals(2, supervisor.rollout().serving());
+    }
+
+    @Test
+    void aScaleDownDuringAReloadDoesNotMakeTheReloadGiveUp() {
+        start(2, b -> b.readyAfter(AFTER).reloadSurge(2));
+        runToNextDeadline();
+        input(new Input.Reload(false));
+        input(new Input.Resize(1));
+        for (long pid : processes.signalled(Signals.TERM)) {
+            exit(pid, ExitStatus.exited(0)); // the retired slot's workers, new and old, stop as asked
+        }
+        assertEquals(List.of(), eventsOf(ClusterEvent.ReloadFailed.class), "a stop the master asked for is no failed start");
+        while (eventsOf(ClusterEvent.ReloadFinished.class).isEmpty()) {
+            runToNextDeadline();
+        }
+        assertEquals(List.of(1), generations(WorkerState.READY));
+    }
+
+    @Test
+    void aReloadThatGivesUpTakesASlotThatServesNothingBackToTheServingGeneration() {
+        start(2, b -> b.readyAfter(AFTER).reloadSurge(2));
+        runToNextDeadline();
+        input(new Input.Reload(false));
+        input(new Input.Resize(3)); // a new slot, starting generation 1 with nothing to serve before it
+        exit(processes.spawns.get(2).pid(), ExitStatus.exited(3)); // slot 0's new worker crashes
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFailed.class).size());
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofMinutes(1));
+            settle();
+        }
+        assertEquals(List.of(0, 0, 0), supervisor.slotSnapshot().stream().map(SlotInfo::generation).toList());
+        assertEquals(List.of(0, 0, 0), generations(WorkerState.READY));
+    }
+
+    @Test
+    void aSlotWaitingItsTurnKeepsItsBackoff() {
+        start(2, b -> b.readyAfter(AFTER).reloadSurge(1).respawnDelay(Duration.ofSeconds(30)).respawnDelayMax(Duration.ofSeconds(30)));
+        runToNextDeadline();
+        exit(processes.spawns.get(1).pid(), ExitStatus.exited(1)); // slot 1 backs off 30 s
+        int spawns = processes.spawns.size();
+        input(new Input.Reload(false)); // slot 0 turns first; slot 1 waits its turn
+        assertEquals(spawns + 1, processes.spawns.size());
+        assertEquals(0, processes.last().id(), "slot 1 is not re-forked at once by a reload that has not reached it");
+    }
+
+    @Test
+    void anImmediateShutdownLeavesAHungWorkerToItsDumpAndItsCause() {
+        start(1, b -> b.workerTimeout(Duration.ofSeconds(2)).readyAfter(Duration.ZERO));
+        long pid = processes.last().pid();
+        input(new Input.WorkerHeartbeat(pid, 1));
+        runToNextDeadline(); // hung: SIGQUIT
+        input(new Input.SignalReceived(Signals.INT));
+        runToNextDeadline(); // the dump's second is up
+        exit(pid, ExitStatus.killed(Signals.KILL));
+        assertEquals(new EndCause.Hung(Duration.ofSeconds(2)), lastExit().cause());
     }
 }
