@@ -24,7 +24,7 @@ public sealed interface EndCause {
         return false;
     }
 
-    /** "shutdown", "kill", "scale-down", "reload", "restart", "max-requests", "max-rss", "max-age", "hung", "not-ready", "unexpected". */
+    /** "shutdown", "kill", "scale-down", "reload", "restart", "superseded", "max-requests", "max-rss", "max-age", "hung", "not-ready", "unexpected". */
     String code();
 
     /** What happened, for people: "replaced by generation 2", "hung: no heartbeat for 5s". */
@@ -52,6 +52,15 @@ public sealed interface EndCause {
     record Replaced(int generation, boolean rolling) implements EndCause {
         public String code() { return rolling ? "restart" : "reload"; }
         public String describe() { return "replaced by generation " + generation; }
+    }
+
+    /**
+     * Its generation will not go live: a newer reload superseded it, or its reload gave up. It was
+     * started for {@code generation} and stops so that its slot serves what it serves.
+     */
+    record Superseded(int generation) implements EndCause {
+        public String code() { return "superseded"; }
+        public String describe() { return "generation " + generation + " will not go live"; }
     }
 
     /** Recycled after serving {@code served} requests, its limit being {@code limit} (max requests plus jitter). */

@@ -126,6 +126,7 @@ final class EventJson {
             case EndCause.Shutdown s -> json.put("by", s.by());
             case EndCause.Kill k -> json.put("by", k.by());
             case EndCause.Replaced r -> json.put("toGeneration", r.generation());
+            case EndCause.Superseded r -> { } // its generation is the worker's own
             case EndCause.MaxRequests m -> {
                 json.put("requests", m.served());
                 json.put("requestLimit", m.limit());

@@ -298,6 +298,9 @@ public final class Supervisor {
     }
 
     private EndCause supersededBecause(WorkerProcess worker, Slot slot) {
+        if (worker.generation > slot.targetGeneration) {
+            return new EndCause.Superseded(worker.generation); // newer than what its slot is to run
+        }
         if (worker.life instanceof Lifecycle.Replacing r) {
             return r.why();
         }

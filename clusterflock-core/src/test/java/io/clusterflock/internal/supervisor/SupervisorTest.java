@@ -231,6 +231,8 @@ class SupervisorTest extends SupervisorFixture {
         assertEquals(1, eventsOf(ClusterEvent.ReloadFailed.class).size());
         assertEquals(List.of(processes.spawns.get(3).pid()), processes.signalled(Signals.TERM),
                 "the other new worker, still starting, is stopped");
+        assertEquals(new EndCause.Superseded(1), eventsOf(ClusterEvent.Stopping.class).getLast().cause(),
+                "its generation will not go live");
         clock.advance(Duration.ofMinutes(1));
         supervisor.reconcile();
         assertEquals(4, processes.spawns.size(), "no further attempt of the broken generation");
