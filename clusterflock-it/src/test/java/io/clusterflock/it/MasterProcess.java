@@ -115,6 +115,18 @@ final class MasterProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@code clusterflock run OPTIONS... -- COMMAND...} as a background job of a script
+     * starts it: with SIGINT and SIGHUP ignored (through {@code sh}, which execs the master: same pid).
+     */
+    static MasterProcess runWithSignalsIgnored(List<String> command, String... options) {
+        List<String> args = new ArrayList<>(List.of("run"));
+        args.addAll(List.of(options));
+        args.add("--");
+        args.addAll(command);
+        return launch(cli(List.of("sh", "-c", "trap '' INT HUP; exec \"$@\"", "sh"), json(args)));
+    }
+
+    /**
      * Starts {@code command} itself as the master: a library-mode program such as
      * {@code java -Dclusterflock.port=0 -jar hello.jar}, which becomes a master by calling
      * {@code Clusterflock.serve}; {@code -Dclusterflock.logFormat=json} goes right after the java.

@@ -120,6 +120,20 @@ class ShutdownIT {
         }
     }
 
+    /** A master started with INT and HUP ignored (a background job, nohup) still takes them over. */
+    @Test
+    void aMasterStartedWithSigintIgnoredStillTakesIt() throws Exception {
+        try (MasterProcess master = MasterProcess.runWithSignalsIgnored(List.of("sleep", "60"), "-w", "1", "-p", "0")) {
+            List<Long> workers = master.startedPids();
+            master.awaitReady(workers, Duration.ofSeconds(30));
+            master.signal("HUP");
+            master.awaitEvent(EventMatch.of(MasterEvent.Kind.RELOAD_STARTED), Duration.ofSeconds(30));
+            master.signal("INT");
+            assertEquals(1, master.awaitExit(Duration.ofSeconds(30)), master.output());
+            assertEquals("SIGINT", master.awaitEvent(EventMatch.of(SHUTDOWN), Duration.ZERO).text("by"));
+        }
+    }
+
     /**
      * Each of {@code workers} got a {@code killing} event and then ended by SIGKILL in an {@code exit}
      * event that says the master asked for it ({@code kill}, {@code by}), at info level, not re-forked;

@@ -1,5 +1,6 @@
 package io.clusterflock.internal.master;
 
+import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.util.Signals;
 import io.clusterflock.internal.supervisor.Input;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ public final class SignalRelay implements AutoCloseable {
         HANDLED.forEach((name, number) -> {
             Signal signal = new Signal(name);
             try {
+                Processes.unignore(number); // the master's signals work however it was started
                 previous.put(signal, Signal.handle(signal, s -> sink.accept(new Input.SignalReceived(number))));
             } catch (IllegalArgumentException e) {
                 // -Xrs, or another library took it first: the operator loses that signal, not the cluster.

@@ -66,6 +66,8 @@ final class Libc {
      * bytes on x86_64; the init functions fill them in, we only need enough room, so be generous.
      */
     static final long SPAWN_STRUCT_BYTES = 512;
+    /** sizeof(struct sigaction) in glibc on x86_64 and aarch64 (handler, mask, flags, restorer); its handler comes first. */
+    static final long SIGACTION_BYTES = 152;
     /** sizeof(sigset_t) in glibc: 1024 bits. */
     static final long SIGSET_BYTES = 128;
 
@@ -94,6 +96,7 @@ final class Libc {
     static final MethodHandle PIPE2 = withErrno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle WAITPID = withErrno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle KILL = withErrno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle SIGACTION = withErrno("sigaction", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle SHUTDOWN = withErrno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle UNLINK = withErrno("unlink", JAVA_INT, ADDRESS);
     // These two return ssize_t: invoke them with callSize().

@@ -62,6 +62,25 @@ public final class Processes {
         return kill(-group, signal, "process group " + pgid);
     }
 
+    /**
+     * Gives {@code signal} back its default action if this process was started with it ignored
+     * (a background job of a script starts with INT ignored, nohup with HUP), so that a handler can
+     * be installed: the JVM installs none for a signal ignored when it starts. A signal with a
+     * handler or the default action is left as it is.
+     */
+    public static void unignore(int signal) {
+        Platform.requireSupported();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment current = arena.allocate(Libc.SIGACTION_BYTES);
+            if (Libc.call(Libc.SIGACTION, signal, MemorySegment.NULL, current).value() != 0
+                    || current.get(java.lang.foreign.ValueLayout.ADDRESS, 0).address() != 1) { // SIG_IGN
+                return;
+            }
+            MemorySegment byDefault = arena.allocate(Libc.SIGACTION_BYTES); // zeroed: SIG_DFL, empty mask, no flags
+            Libc.call(Libc.SIGACTION, signal, byDefault, MemorySegment.NULL);
+        }
+    }
+
     public static long currentPid() {
         return ProcessHandle.current().pid();
     }
