@@ -27,6 +27,7 @@ import static io.clusterflock.internal.options.Options.SIGNALS;
 import static io.clusterflock.internal.options.Options.SILENT;
 import static io.clusterflock.internal.options.Options.TIMEOUT;
 import static io.clusterflock.internal.options.Options.TITLE;
+import static io.clusterflock.internal.options.Options.WARMUP;
 import static io.clusterflock.internal.options.Options.WORKERS;
 import static io.clusterflock.internal.options.Options.WORKER_TIMEOUT;
 
@@ -126,6 +127,8 @@ public final class ClusterOptions {
     public Duration maxRssGrace() { return values.get(MAX_RSS_GRACE); }
     /** A worker older than this is replaced (zero: never). */
     public Duration maxAge() { return values.get(MAX_AGE); }
+    /** The requests each new library-mode worker sends itself before it accepts its first connection. */
+    public List<Warmup> warmups() { return values.all(WARMUP); }
     /**
      * Where JVM workers' ahead-of-time cache comes from: one per build in {@link #aotCacheDir}
      * (the default), a file (absolute), or none (see {@link Builder#aotCache}).
@@ -218,6 +221,24 @@ public final class ClusterOptions {
         /** Default: 30 s. Zero: no doubling, every respawn waits {@link #respawnDelay}. */
         public Builder respawnDelayMax(Duration respawnDelayMax) {
             return set(RESPAWN_DELAY_MAX, Objects.requireNonNull(respawnDelayMax, "respawnDelayMax"));
+        }
+
+        /**
+         * Adds a request each new worker sends itself, in-process, before it accepts its first
+         * connection (library mode; see {@link Warmup}). Default: none; the worker still warms
+         * the server's own request path, without calling the application's handler.
+         */
+        public Builder warmup(Warmup warmup) {
+            return set(WARMUP, Objects.requireNonNull(warmup, "warmup"));
+        }
+
+        /** Adds a warm-up written as an operator would: {@code "GET /items; count 500"}. */
+        public Builder warmup(String warmup) {
+            try {
+                return warmup(Warmup.parse(warmup));
+            } catch (IllegalArgumentException e) {
+                throw new OptionException("warmup", warmup, "a warm-up such as 'GET /items; count 500' (" + e.getMessage() + ")");
+            }
         }
 
         /** Sets a variable for workers. */

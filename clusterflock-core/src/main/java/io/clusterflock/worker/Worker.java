@@ -1,7 +1,9 @@
 package io.clusterflock.worker;
 
+import io.clusterflock.Warmup;
 import io.clusterflock.internal.ipc.Frames;
 import io.clusterflock.internal.ipc.IpcClient;
+import io.clusterflock.internal.util.WarmupEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channel;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -25,6 +28,7 @@ import java.util.function.Consumer;
  * ... start serving on it ...
  * worker.ready();                                   // for readyWhen=ready
  * worker.onMessage(text -> ...);                    // from Cluster.send / broadcast
+ * worker.onWarmup(() -> ...);                       // before the first connection: warm caches, pools
  * worker.onShutdown(() -> ...);                     // on SIGTERM, or when the master is gone
  * }</pre>
  *
@@ -40,12 +44,18 @@ public final class Worker {
     private final int workers;
     private final Duration timeout;
     private final Duration heartbeatInterval;
+    private final OptionalLong maxRequests;
+    private final List<Warmup> warmups;
+    private final List<Runnable> warmupHooks = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> shutdownHandlers = new CopyOnWriteArrayList<>();
     private IpcClient master;
     private Thread shutdownHook;
 
-    private Worker(int id, int generation, int workers, Duration timeout, Duration heartbeatInterval) {
+    private Worker(int id, int generation, int workers, Duration timeout, Duration heartbeatInterval,
+                   OptionalLong maxRequests, List<Warmup> warmups) {
+        this.maxRequests = maxRequests;
+        this.warmups = List.copyOf(warmups);
         this.id = id;
         this.generation = generation;
         this.workers = workers;
@@ -89,7 +99,10 @@ public final class Worker {
         return Optional.of(new Worker(Integer.parseInt(id), number(env, "CLUSTERFLOCK_GENERATION", 0),
                 number(env, "CLUSTERFLOCK_WORKERS", 1),
                 Duration.ofMillis(number(env, "CLUSTERFLOCK_TIMEOUT_MS", 10_000)),
-                Duration.ofMillis(number(env, "CLUSTERFLOCK_HEARTBEAT_MS", 1_000))));
+                Duration.ofMillis(number(env, "CLUSTERFLOCK_HEARTBEAT_MS", 1_000)),
+                env.containsKey("CLUSTERFLOCK_MAX_REQUESTS")
+                        ? OptionalLong.of(Long.parseLong(env.get("CLUSTERFLOCK_MAX_REQUESTS"))) : OptionalLong.empty(),
+                WarmupEnvironment.decode(env.getOrDefault(WarmupEnvironment.VARIABLE, ""))));
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {
@@ -108,6 +121,45 @@ public final class Worker {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "worker " + id + ": cannot reach the master at " + path
                     + " (" + e.getMessage() + "); messages and readiness reports are off");
+        }
+    }
+
+    /**
+     * The request count at which the master recycles this worker ({@code --max-requests} plus this
+     * worker's jitter); empty when it is never recycled by requests. A worker that counts its
+     * requests reports crossing half of it and all of it at once ({@link #heartbeat}), so that its
+     * replacement starts early and it stops near its limit; {@code Clusterflock.serve} does.
+     */
+    public OptionalLong maxRequests() {
+        return maxRequests;
+    }
+
+    /**
+     * The requests the operator wants each new worker to send itself before it accepts
+     * ({@code --warmup}); {@code Clusterflock.serve} sends them in-process. A server of your own
+     * may send them to its own handler the same way, then report ready.
+     */
+    public List<Warmup> warmups() {
+        return warmups;
+    }
+
+    /**
+     * Runs {@code hook} before this worker accepts its first connection, to warm what requests
+     * alone do not: caches, connection pools, clients. Add it before {@code Clusterflock.serve};
+     * hooks run in the order they were added, before the warm-up requests. A hook that throws
+     * fails the start: the worker exits, and a reload to its build gives up.
+     */
+    public void onWarmup(Runnable hook) {
+        warmupHooks.add(hook);
+    }
+
+    /**
+     * Runs the {@link #onWarmup} hooks, in order; what a hook throws is thrown. {@code Clusterflock.serve}
+     * calls it; a server of your own calls it before it reports {@link #ready}.
+     */
+    public void warmUp() {
+        for (Runnable hook : warmupHooks) {
+            hook.run();
         }
     }
 

@@ -55,6 +55,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       block that large is its own mapping, which free unmaps). Answers {@code spiked N}.</li>
  * </ul>
  *
+ * <p>Warm-up: a request with the header {@code X-Clusterflock-Warmup} (a {@code --warmup} request) is
+ * counted; {@code /warmed} answers the first line, then {@code warmups <warm-up requests so far>},
+ * {@code beforeFirst <warm-up requests when the first other request came>} and, with the program
+ * argument {@code warmupHook} (an {@code onWarmup} hook that notes how many warm-up requests had
+ * come when it ran), {@code hook <that count, or "never">}. {@code /boom} answers 500.
+ *
  * <p>On shutdown ({@code Worker.onShutdown}) a worker says {@code LibraryApp worker <id> pid <pid> shut down}
  * on stdout.
  *
@@ -72,6 +78,9 @@ public final class LibraryApp {
     private static final List<byte[]> LEAKED = new ArrayList<>();
     private static final int MIB = 1 << 20;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final AtomicInteger WARMUPS = new AtomicInteger();
+    private static final AtomicInteger BEFORE_FIRST = new AtomicInteger(-1);
+    private static final AtomicInteger AT_HOOK = new AtomicInteger(-1);
 
     private LibraryApp() {}
 
@@ -93,6 +102,9 @@ public final class LibraryApp {
             System.out.println("LibraryApp worker " + worker.id() + " pid " + pid + " shut down");
             System.out.flush();
         });
+        if (arguments.contains("warmupHook")) {
+            worker.onWarmup(() -> AT_HOOK.set(WARMUPS.get()));
+        }
         if (arguments.contains("neverReady")) {
             return;
         }
@@ -122,8 +134,19 @@ public final class LibraryApp {
                 StringBuilder body = new StringBuilder("worker " + worker.id() + " gen " + worker.generation()
                         + " pid " + pid);
                 int status = 200;
+                if (exchange.getRequestHeaders().containsKey("X-Clusterflock-Warmup")) {
+                    WARMUPS.incrementAndGet();
+                } else {
+                    BEFORE_FIRST.compareAndSet(-1, WARMUPS.get());
+                }
                 switch (path) {
                     case "/" -> { }
+                    case "/warmed" -> body.append("\nwarmups ").append(WARMUPS.get()).append("\nbeforeFirst ")
+                            .append(BEFORE_FIRST.get()).append("\nhook ").append(AT_HOOK.get() < 0 ? "never" : AT_HOOK.get());
+                    case "/boom" -> {
+                        status = 500;
+                        body.append("\nboom");
+                    }
                     case "/sleep" -> {
                         long ms = Long.parseLong(query.getOrDefault("ms", "0"));
                         System.err.println("LibraryApp worker " + worker.id() + " pid " + pid + " handling /sleep?ms=" + ms);

@@ -6,7 +6,12 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import java.util.concurrent.atomic.LongAdder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.eclipse.jetty.server.LocalConnector;
 
 /**
  * Moves keep-alive clients off a worker that is draining, without a failed request: once
@@ -17,14 +22,26 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code GracefulHandler} answers 503 instead, so neither is used for the drain.
  *
  * <p>It also counts each connection's requests in the handler's hands ({@link InFlightRequests}),
- * so that the drain never takes a connection with a response on its way for an idle one.
+ * so that the drain never takes a connection with a response on its way for an idle one; counts
+ * the requests clients sent, and reports at once when the count crosses half the worker's
+ * {@code --max-requests} limit and the limit itself (the master starts the replacement half-way and
+ * stops this worker at its limit); and answers the server's own warm-up requests ({@link WarmUp})
+ * itself, without the application. Warm-up requests are not counted.
  */
 final class DrainHandler extends Handler.Wrapper {
-    private final LongAdder requests = new LongAdder();
+    private static final ByteBuffer WARM = ByteBuffer.wrap("warm\n".getBytes(StandardCharsets.US_ASCII));
+    private final AtomicLong requests = new AtomicLong();
+    private final long halfway;
+    private final long limit;
+    private final LongConsumer report;
     private volatile boolean draining;
 
-    DrainHandler(Handler handler) {
+    /** {@code report} is called with the count when it reaches half of {@code limit}, and {@code limit}. */
+    DrainHandler(Handler handler, OptionalLong limit, LongConsumer report) {
         super(handler);
+        this.limit = limit.orElse(-1);
+        this.halfway = limit.isPresent() ? limit.getAsLong() / 2 : -1;
+        this.report = report;
     }
 
     void drain() {
@@ -33,12 +50,22 @@ final class DrainHandler extends Handler.Wrapper {
 
     /** Requests received so far, for the master's status and max-requests. */
     long requests() {
-        return requests.sum();
+        return requests.get();
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        requests.increment();
+        if (request.getConnectionMetaData().getConnector() instanceof LocalConnector) {
+            if (WarmUp.SERVER.equals(request.getHeaders().get(WarmUp.HEADER))) {
+                response.write(true, WARM.slice(), callback);
+                return true;
+            }
+        } else {
+            long count = requests.incrementAndGet();
+            if (count == halfway || count == limit) {
+                report.accept(count);
+            }
+        }
         if (draining) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
         }

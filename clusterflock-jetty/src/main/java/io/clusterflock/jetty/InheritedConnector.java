@@ -2,6 +2,7 @@ package io.clusterflock.jetty;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
@@ -29,6 +30,8 @@ final class InheritedConnector extends ServerConnector {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder opened = new LongAdder();
     private volatile AcceptorWakeUp wakeUp;
+    /** Until the worker is warm, the acceptor waits here, and the other workers take the connections. */
+    private final CountDownLatch admitted = new CountDownLatch(1);
 
     InheritedConnector(Server server) {
         super(server, 1, -1);
@@ -49,8 +52,19 @@ final class InheritedConnector extends ServerConnector {
         wakeUp = AcceptorWakeUp.of(channel.getLocalAddress());
     }
 
+    /** Lets the acceptor take connections from now on. */
+    void admit() {
+        admitted.countDown();
+    }
+
     @Override
     public void accept(int acceptorID) throws IOException {
+        try {
+            admitted.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // Jetty stops its acceptors so
+            return;
+        }
         inAccept.incrementAndGet();
         try {
             // Read after counting ourselves in; the drain reads the count after setting the flag:
@@ -78,6 +92,7 @@ final class InheritedConnector extends ServerConnector {
     void stopAccepting() {
         setAccepting(false);
         stoppedAccepting = true;
+        admitted.countDown(); // an acceptor still waiting to start returns, and finds it stopped
     }
 
     /**

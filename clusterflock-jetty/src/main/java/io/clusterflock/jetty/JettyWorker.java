@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import sun.misc.Signal;
@@ -21,6 +22,10 @@ import sun.misc.Signal;
  * would silently bind host:port instead when fd 0 is not a socket. Its acceptor stays on a
  * platform thread in blocking {@code accept()}, which the kernel serves FIFO across workers;
  * making the shared socket non-blocking would change it for every worker.
+ *
+ * <p>Before it accepts, the worker warms up in-process ({@link WarmUp}) through a
+ * {@link LocalConnector}: its acceptor waits until then, and the other workers take the
+ * connections. Only then does it tell the master it is listening.
  *
  * <p>Stopping is a drain, on SIGTERM or when the master is gone: stop accepting (the other workers
  * keep accepting from the same socket), answer every further request with
@@ -36,6 +41,7 @@ final class JettyWorker {
     private final Worker worker;
     private final Server server;
     private final InheritedConnector connector;
+    private final LocalConnector local;
     private final DrainHandler drain;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -51,8 +57,10 @@ final class JettyWorker {
             throw new UncheckedIOException("cannot open the inherited socket", e);
         }
         server.addConnector(connector);
+        this.local = new LocalConnector(server);
+        server.addConnector(local);
         install.accept(server);
-        this.drain = new DrainHandler(server.getHandler());
+        this.drain = new DrainHandler(server.getHandler(), worker.maxRequests(), this::report);
         server.setHandler(drain);
         server.setStopTimeout(500); // what is left after the drain: requests past their time
     }
@@ -74,10 +82,51 @@ final class JettyWorker {
             LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " could not start its server: " + e, e);
             return 1;
         }
+        int warmUpFailed = jetty.warmUp();
+        if (warmUpFailed >= 0) {
+            return warmUpFailed;
+        }
         worker.listening();
         jetty.heartbeat(threads(jetty.server));
         jetty.awaitStopped();
         return 0;
+    }
+
+    /**
+     * Warms up, then lets the acceptor take connections; -1 then, else the code to exit with: 1 when
+     * the warm-up failed (the worker is not ready), 0 when the worker was asked to stop meanwhile.
+     */
+    private int warmUp() {
+        try {
+            String what = new WarmUp(local, worker, () -> stopped.getCount() == 0).run();
+            LOG.log(System.Logger.Level.DEBUG, "worker " + worker.id() + " warmed up: " + what);
+        } catch (WarmUp.Failed e) {
+            if (stopped.getCount() == 0) {
+                return 0;
+            }
+            LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " is not ready: " + e.getMessage(), e.getCause());
+            stop();
+            return 1;
+        }
+        try {
+            local.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "stopping the warm-up connector: " + e);
+        }
+        server.removeConnector(local);
+        connector.admit();
+        return stopped.getCount() > 0 ? -1 : 0;
+    }
+
+    /** Crossing a request mark: the master hears it now, not at the next heartbeat. */
+    private void report(long requests) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                worker.heartbeat(requests);
+            } catch (RuntimeException e) {
+                // the master is gone: the worker library is already shutting us down
+            }
+        });
     }
 
     private static Executor threads(Server server) {

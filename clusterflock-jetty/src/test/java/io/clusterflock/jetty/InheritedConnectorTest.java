@@ -43,6 +43,7 @@ class InheritedConnectorTest {
                 }
             });
             server.start();
+            connector.admit();
             try {
                 int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
                 assertEquals("HTTP/1.1 200 OK", statusLine(port));
@@ -84,8 +85,9 @@ class InheritedConnectorTest {
                     response.write(true, StandardCharsets.US_ASCII.encode("second\n"), callback);
                     return true;
                 }
-            }));
+            }, java.util.OptionalLong.empty(), count -> { }));
             server.start();
+            connector.admit();
             try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) listening.getLocalAddress()).getPort())) {
                 client.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));

@@ -8,12 +8,14 @@ import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.os.Spawner;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.ProcessPort;
+import io.clusterflock.internal.util.WarmupEnvironment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -25,7 +27,8 @@ import java.util.function.Consumer;
 final class WorkerLauncher implements ProcessPort {
     /** Set by the master for each worker; anything inherited under these names is dropped. */
     private static final List<String> MASTER_OWNED = List.of(
-            "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC");
+            "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC",
+            "CLUSTERFLOCK_MAX_REQUESTS", WarmupEnvironment.VARIABLE);
 
     private final ClusterOptions options;
     private final Path command;
@@ -64,7 +67,7 @@ final class WorkerLauncher implements ProcessPort {
     }
 
     @Override
-    public long spawn(int id, int generation, int workers) {
+    public long spawn(int id, int generation, int workers, OptionalLong requestLimit) {
         Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
         env.put("CLUSTERFLOCK_WORKER_ID", Integer.toString(id));
         env.put("WORKER_ID", Integer.toString(id));
@@ -72,6 +75,10 @@ final class WorkerLauncher implements ProcessPort {
         env.put("CLUSTERFLOCK_GENERATION", Integer.toString(generation));
         env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
         env.put("CLUSTERFLOCK_HEARTBEAT_MS", Long.toString(heartbeatMillis(options)));
+        requestLimit.ifPresent(limit -> env.put("CLUSTERFLOCK_MAX_REQUESTS", Long.toString(limit)));
+        if (!options.warmups().isEmpty()) {
+            env.put(WarmupEnvironment.VARIABLE, WarmupEnvironment.encode(options.warmups()));
+        }
         env.put("LISTEN_FDS", "1");
         env.put("LISTEN_FDNAMES", "http");
         String token = ipc.issueToken();

@@ -2,6 +2,7 @@ package io.clusterflock.internal.options;
 
 import io.clusterflock.AotCacheMode;
 import io.clusterflock.ClusterOptions;
+import io.clusterflock.Warmup;
 import io.clusterflock.ClusterOptions.Builder;
 import io.clusterflock.LogFormat;
 import io.clusterflock.ReadyWhen;
@@ -198,6 +199,12 @@ public final class Options {
             .help("Replace a worker older than this")
             .reachedBy(Builder::maxAge, ClusterOptions::maxAge);
 
+    public static final Option<Warmup> WARMUP = Option.named("warmup", TextForm.warmup())
+            .flags("--warmup").label("REQUEST").property().repeatable()
+            .noneByDefault("the server's own request path only")
+            .help("A request each new library-mode worker sends itself before it accepts, e.g. 'GET /items; count 500' (repeatable)")
+            .reachedBy(Builder::warmup, ClusterOptions::warmups);
+
     public static final Option<AotCacheMode> AOT_CACHE = Option.named("aotCache", aotCacheForm())
             .flags("--aot-cache").label("FILE").property()
             .byDefault(AotCacheMode.automatic(), "auto")
@@ -220,7 +227,7 @@ public final class Options {
     public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, TIMEOUT, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
-            AOT_CACHE, AOT_CACHE_DIR);
+            WARMUP, AOT_CACHE, AOT_CACHE_DIR);
 
     private static final Map<String, Option<?>> BY_NAME = ALL.stream().collect(Collectors.toMap(Option::name, Function.identity()));
 

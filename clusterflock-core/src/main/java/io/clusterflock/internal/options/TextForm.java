@@ -1,6 +1,7 @@
 package io.clusterflock.internal.options;
 
 import io.clusterflock.OptionException;
+import io.clusterflock.Warmup;
 import io.clusterflock.internal.util.Durations;
 import io.clusterflock.internal.util.Sizes;
 
@@ -55,6 +56,17 @@ public record TextForm<T>(Function<String, Optional<T>> reader, Function<T, Stri
     /** Any text, as it is. */
     public static TextForm<String> text() {
         return new TextForm<>(Optional::of, Function.identity(), "any text");
+    }
+
+    /** {@code GET /items; count 500}: see {@link Warmup#parse}. */
+    public static TextForm<Warmup> warmup() {
+        return new TextForm<>(text -> {
+            try {
+                return Optional.of(Warmup.parse(text));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        }, Warmup::text, "[METHOD] PATH, then '; count N', '; for DURATION', '; header NAME: VALUE', '; body TEXT' or '; body @FILE'");
     }
 
     /** {@code true} or {@code false}; empty text ({@code -Dclusterflock.silent}) is true. */

@@ -41,11 +41,12 @@ final class Actions {
      */
     WorkerProcess spawn(Slot slot) {
         long now = clock.nanoTime();
-        long pid = processes.spawn(slot.id, slot.targetGeneration, pool.size());
+        OptionalLong requestLimit = requestLimit();
+        long pid = processes.spawn(slot.id, slot.targetGeneration, pool.size(), requestLimit);
         OptionalLong provenAt = options.readyWhen() == ReadyWhen.STARTED
                 ? OptionalLong.of(now + options.readyAfter().toNanos()) : OptionalLong.empty();
         WorkerProcess worker = new WorkerProcess(slot.id, pid, slot.targetGeneration, now, clock.instant(),
-                new Lifecycle.Starting(now + options.readyTimeout().toNanos(), provenAt), requestLimit());
+                new Lifecycle.Starting(now + options.readyTimeout().toNanos(), provenAt), requestLimit);
         pool.add(worker);
         events.accept(new ClusterEvent.Fork(pool.info(worker)));
         return worker;

@@ -100,9 +100,10 @@ final class Pool {
         return in(slot).filter(w -> w.life.serving()).map(w -> w.generation).max(Integer::compare);
     }
 
-    /** Whether a recycle is under way: some worker serves while its replacement starts. */
-    boolean replacing() {
-        return workers.stream().anyMatch(w -> w.life instanceof Lifecycle.Replacing);
+    /** Recycled workers whose replacement is not ready yet. */
+    long replacementsStarting() {
+        return workers.stream().filter(w -> w.life instanceof Lifecycle.Replacing)
+                .filter(w -> slot(w.id).map(s -> !hasReady(s, s.targetGeneration)).orElse(false)).count();
     }
 
     /** Whether every slot serves a ready worker of its target generation, and no retired slot's worker is left. */

@@ -1,6 +1,7 @@
 package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ExitStatus;
+import java.util.OptionalLong;
 
 /**
  * What the supervisor does to the operating system. The real port spawns and signals processes and
@@ -9,12 +10,13 @@ import io.clusterflock.ExitStatus;
 public interface ProcessPort {
 
     /**
-     * Spawns the worker for slot {@code id} of {@code generation} in a cluster of {@code workers}.
+     * Spawns the worker for slot {@code id} of {@code generation} in a cluster of {@code workers};
+     * it is told {@code requestLimit}, the count at which it is recycled, so it can report crossing it at once.
      *
      * @return its pid
      * @throws SpawnException when the process could not be started at all
      */
-    long spawn(int id, int generation, int workers);
+    long spawn(int id, int generation, int workers, OptionalLong requestLimit);
 
     /** Sends {@code signal} to {@code pid}; false when it is already gone. */
     boolean signal(long pid, int signal);

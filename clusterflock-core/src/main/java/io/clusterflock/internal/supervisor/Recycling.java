@@ -2,12 +2,16 @@ package io.clusterflock.internal.supervisor;
 
 import io.clusterflock.ClusterOptions;
 import io.clusterflock.EndCause;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Replaces workers that have served enough: by requests, by resident memory, by age. A recycled
- * worker keeps serving while its replacement starts and stops once that one is ready; one recycle
- * at a time, so limits reached together never take several workers out at once.
+ * worker keeps serving while its replacement starts and stops once that one is ready. By requests,
+ * the replacement starts half-way to the limit, so that it is ready (and warm) when the limit is
+ * reached, and the old worker serves up to its limit. No more replacements start at a time than
+ * the reload surge allows, so limits reached together never start more JVMs at once than the
+ * machine carries.
  */
 final class Recycling {
     private final ClusterOptions options;
@@ -20,12 +24,32 @@ final class Recycling {
         this.actions = actions;
     }
 
-    /** A heartbeat with the worker's request count: past its limit, it is recycled. */
+    /**
+     * A report of the worker's request count (it reports crossing half its limit and its limit at
+     * once): half-way to its limit, its replacement starts.
+     */
     void requests(WorkerProcess worker, long requests) {
         worker.requests = OptionalLong.of(requests);
-        if (worker.requestLimit.isPresent() && requests >= worker.requestLimit.getAsLong()) {
+        if (worker.requestLimit.isPresent() && requests >= headStart(worker.requestLimit.getAsLong())) {
             recycle(worker, new EndCause.MaxRequests(requests, worker.requestLimit.getAsLong()));
         }
+    }
+
+    /** The count at which a worker's replacement starts: half its limit. */
+    static long headStart(long limit) {
+        return limit / 2;
+    }
+
+    /**
+     * Whether a worker being replaced may stop, its replacement being ready: one recycled by
+     * requests serves until it reaches its limit. The cause it stops for, with the count it reached.
+     */
+    Optional<EndCause> retirement(WorkerProcess worker, Lifecycle.Replacing replacing) {
+        if (replacing.why() instanceof EndCause.MaxRequests(long served, long limit)) {
+            long now = worker.requests.orElse(served);
+            return now >= limit ? Optional.of(new EndCause.MaxRequests(now, limit)) : Optional.empty();
+        }
+        return Optional.of(replacing.why());
     }
 
     /** A memory sample: above maxRss for longer than the grace period, it is recycled. */
@@ -72,8 +96,9 @@ final class Recycling {
         }
     }
 
-    /** Ready, still in a slot, and no other recycle under way. */
+    /** Ready, still in a slot, and fewer replacements starting than the surge allows. */
     private boolean mayRecycle(WorkerProcess worker) {
-        return worker.life instanceof Lifecycle.Ready && pool.slot(worker.id).isPresent() && !pool.replacing();
+        return worker.life instanceof Lifecycle.Ready && pool.slot(worker.id).isPresent()
+                && pool.replacementsStarting() < options.reloadSurge();
     }
 }

@@ -291,20 +291,21 @@ public final class Supervisor {
                 boolean superseded = worker.generation != slot.targetGeneration || worker.life instanceof Lifecycle.Replacing;
                 if (superseded && worker.life.stoppable()
                         && (!worker.life.serving() || pool.hasReady(slot, slot.targetGeneration))) {
-                    actions.stop(worker, supersededBecause(worker, slot));
+                    supersededBecause(worker, slot).ifPresent(why -> actions.stop(worker, why));
                 }
             });
         }
     }
 
-    private EndCause supersededBecause(WorkerProcess worker, Slot slot) {
+    /** Why a superseded worker stops; empty while it is to serve on (a recycle by requests, short of its limit). */
+    private Optional<EndCause> supersededBecause(WorkerProcess worker, Slot slot) {
         if (worker.generation > slot.targetGeneration) {
-            return new EndCause.Superseded(worker.generation); // newer than what its slot is to run
+            return Optional.of(new EndCause.Superseded(worker.generation)); // newer than what its slot is to run
         }
-        if (worker.life instanceof Lifecycle.Replacing r) {
-            return r.why();
+        if (worker.generation < slot.targetGeneration || !(worker.life instanceof Lifecycle.Replacing r)) {
+            return Optional.of(new EndCause.Replaced(slot.targetGeneration, rollout.state().rolling()));
         }
-        return new EndCause.Replaced(slot.targetGeneration, rollout.state().rolling());
+        return recycling.retirement(worker, r);
     }
 
     /** The earliest time (nanos) at which {@link #reconcile} has something to do, if any. */

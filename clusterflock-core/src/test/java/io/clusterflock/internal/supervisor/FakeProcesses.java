@@ -25,7 +25,7 @@ final class FakeProcesses implements ProcessPort {
     }
 
     @Override
-    public long spawn(int id, int generation, int workers) {
+    public long spawn(int id, int generation, int workers, java.util.OptionalLong requestLimit) {
         if (failNextSpawn != null) {
             String message = failNextSpawn;
             failNextSpawn = null;

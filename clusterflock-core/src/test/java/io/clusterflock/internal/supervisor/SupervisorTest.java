@@ -305,23 +305,36 @@ class SupervisorTest extends SupervisorFixture {
     }
 
     @Test
-    void aWorkerPastMaxRequestsIsReplacedAndDrainsOnlyOnceItsReplacementIsReady() {
+    void halfwayToMaxRequestsAWorkersReplacementStartsAndTheWorkerServesUpToItsLimit() {
         start(2, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1000).maxRequestsJitter(0));
         processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
         long first = processes.spawns.get(0).pid();
-        long second = processes.spawns.get(1).pid();
-        input(new Input.WorkerHeartbeat(first, 999));
+        input(new Input.WorkerHeartbeat(first, 499));
         assertEquals(2, processes.spawns.size());
+        input(new Input.WorkerHeartbeat(first, 500));
+        assertEquals(3, processes.spawns.size(), "half-way: the replacement starts");
+        assertEquals(0, processes.last().id());
+        input(new Input.WorkerListening(processes.last().pid()));
+        assertEquals(List.of(), processes.signalled(Signals.TERM), "ready, but the worker serves up to its limit");
+        input(new Input.WorkerHeartbeat(first, 1003));
+        assertEquals(List.of(first), processes.signalled(Signals.TERM));
+        assertEquals(new EndCause.MaxRequests(1003, 1000), eventsOf(ClusterEvent.Stopping.class).getLast().cause());
+    }
+
+    @Test
+    void noMoreReplacementsStartAtATimeThanTheSurgeAllows() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1000).maxRequestsJitter(0).reloadSurge(1));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        long first = processes.spawns.get(0).pid();
+        long second = processes.spawns.get(1).pid();
         input(new Input.WorkerHeartbeat(first, 1000));
         input(new Input.WorkerHeartbeat(second, 5000));
-        assertEquals(3, processes.spawns.size(), "one recycle at a time");
+        assertEquals(3, processes.spawns.size(), "one replacement starting at a time");
         assertEquals(0, processes.last().id());
-        assertEquals(List.of(), processes.signalled(Signals.TERM));
         input(new Input.WorkerListening(processes.last().pid()));
         assertEquals(List.of(first), processes.signalled(Signals.TERM));
-        exit(first, ExitStatus.exited(0));
         input(new Input.WorkerHeartbeat(second, 5001));
-        assertEquals(1, processes.last().id(), "the next recycle once the first is done");
+        assertEquals(1, processes.last().id(), "the next once the first replacement is ready");
         assertEquals(2, eventsOf(ClusterEvent.Recycling.class).size());
     }
 
