@@ -29,9 +29,9 @@ final class Respawns {
         this.events = events;
     }
 
-    /** When this slot's next worker is spawned, if it needs one. */
+    /** When this slot's next worker is spawned, if it needs one and a rollout does not hold it back. */
     OptionalLong due(Slot slot) {
-        return pool.missing(slot) ? OptionalLong.of(slot.respawnAt) : OptionalLong.empty();
+        return pool.missing(slot) && !rollout.waitingTurn(slot) ? OptionalLong.of(slot.respawnAt) : OptionalLong.empty();
     }
 
     /** Spawns a worker for every slot whose turn has come. */

@@ -58,7 +58,8 @@ final class Rollout {
         turning.clear();
         waiting.add(done);
         for (Slot slot : pool.slots()) {
-            pool.servingGeneration(slot).ifPresent(serving -> slot.targetGeneration = serving); // until its turn
+            // What it serves until its turn; one that serves nothing waits for the new generation.
+            slot.targetGeneration = pool.servingGeneration(slot).orElse(generation);
             queue.add(slot.id);
         }
         advance(now);
@@ -81,6 +82,23 @@ final class Rollout {
                 turning.add(id);
             });
         }
+    }
+
+    /**
+     * A slot a resize added while a rollout is under way: it has nothing to serve before the new
+     * generation, and waits for its turn within the surge, first in line.
+     */
+    void added(Slot slot, long now) {
+        if (underWay) {
+            slot.targetGeneration = generation;
+            queue.addFirst(slot.id);
+            advance(now);
+        }
+    }
+
+    /** Whether the slot waits for its turn with nothing to run meanwhile: it is not to be spawned yet. */
+    boolean waitingTurn(Slot slot) {
+        return underWay && slot.targetGeneration == generation && queue.contains(slot.id);
     }
 
     /** One slot at a time for a rolling restart; {@code reloadSurge} for a reload. */

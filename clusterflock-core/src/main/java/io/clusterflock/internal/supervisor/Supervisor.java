@@ -204,8 +204,7 @@ public final class Supervisor {
         int from = pool.size();
         resizes.requested(target, done);
         while (pool.size() < target) {
-            RolloutState state = rollout.state();
-            pool.addSlot(state.underWay() ? state.newest() : state.serving());
+            rollout.added(pool.addSlot(rollout.state().serving()), clock.nanoTime());
         }
         while (pool.size() > target) {
             retire(pool.leastRecentlyForked());

@@ -278,6 +278,23 @@ class SupervisorTest extends SupervisorFixture {
     }
 
     @Test
+    void aSlotAddedDuringAReloadStartsWithinTheSurge() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING).reloadSurge(1));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        input(new Input.Reload(false));
+        assertEquals(3, processes.spawns.size(), "slot 0 turns");
+        input(new Input.Resize(3));
+        assertEquals(3, processes.spawns.size(), "the new slot waits for a turn");
+        input(new Input.WorkerListening(processes.last().pid()));
+        assertEquals(List.of(2, 1), List.of(processes.last().id(), processes.last().generation()), "first in line, new generation");
+        input(new Input.WorkerListening(processes.last().pid()));
+        assertEquals(List.of(1, 1), List.of(processes.last().id(), processes.last().generation()));
+        input(new Input.WorkerListening(processes.last().pid()));
+        assertEquals(5, processes.spawns.size());
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size());
+    }
+
+    @Test
     void aWorkerThatStopsHeartbeatingGetsAThreadDumpThenIsKilledAndReforked() {
         start(1, b -> b.workerTimeout(Duration.ofSeconds(3)));
         long pid = processes.last().pid();
