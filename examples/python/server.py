@@ -5,7 +5,11 @@
 
 - takes the listening socket from fd 3 (systemd's LISTEN_FDS convention), and checks that
   LISTEN_PID is its own pid, as sd_listen_fds(3) does;
-- says READY=1 (and a STATUS=) over NOTIFY_SOCKET once it serves, for --ready-when ready;
+- warms up before it takes a client: it answers its own requests in-process, over a socketpair
+  instead of a connection (as library mode does through Jetty's LocalConnector), so the code
+  behind them has run before the first client arrives; the operator's --warmup requests
+  (CLUSTERFLOCK_WARMUP) are sent the same way;
+- says READY=1 (and a STATUS=) over NOTIFY_SOCKET once it is warm, for --ready-when ready;
 - on SIGTERM drains: accepts no more connections, answers every further request with
   "Connection: close", lets in-flight requests finish, and exits 0.
 
@@ -19,7 +23,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote_plus, urlparse
 
 WORKER = os.environ.get("WORKER_ID", "?")
 draining = threading.Event()
@@ -62,6 +66,31 @@ def notify(message):
             s.sendto(message.encode(), path)
 
 
+def warmups():
+    """The operator's --warmup requests: (method, path, count) from CLUSTERFLOCK_WARMUP, one per line,
+    fields URL-encoded and tab-separated: method, path, count, duration ms, body, header name, value..."""
+    found = []
+    for line in os.environ.get("CLUSTERFLOCK_WARMUP", "").splitlines():
+        method, path, count = (unquote_plus(field) for field in line.split("\t")[:3])
+        found.append((method, path, int(count)))
+    return found or [("GET", "/", 200)]
+
+
+class WarmUpHandler(Handler):
+    disable_nagle_algorithm = False  # a socketpair is no TCP connection
+
+
+def warm_up():
+    """Answers each warm-up request in-process: one end of a socketpair is the client."""
+    for method, path, count in warmups():
+        for _ in range(count):
+            client, server = socket.socketpair()
+            with client, server:
+                client.sendall(f"{method} {path} HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n".encode())
+                WarmUpHandler(server, ("warm-up", 0), None)
+                client.recv(65536)
+
+
 def serve(conn, addr, connections):
     try:
         Handler(conn, addr, None)
@@ -77,6 +106,7 @@ def main():
     connections = set()
 
     signal.signal(signal.SIGTERM, lambda signum, frame: draining.set())
+    warm_up()  # before READY=1: the master sends no client here, and the old worker serves, until then
     notify(f"STATUS=serving as worker {WORKER}\nREADY=1")
     # Wait for a connection with a timeout, so that a drain is noticed; never interrupt accept()
     # itself: a connection it has taken would be lost. When another worker wins the race for a

@@ -19,6 +19,7 @@ import static io.clusterflock.internal.options.Options.PORT;
 import static io.clusterflock.internal.options.Options.PREFIX_OUTPUT;
 import static io.clusterflock.internal.options.Options.READY_AFTER;
 import static io.clusterflock.internal.options.Options.READY_TIMEOUT;
+import static io.clusterflock.internal.options.Options.RAMP;
 import static io.clusterflock.internal.options.Options.RELOAD_SURGE;
 import static io.clusterflock.internal.options.Options.READY_WHEN;
 import static io.clusterflock.internal.options.Options.RESPAWN_DELAY;
@@ -93,6 +94,8 @@ public final class ClusterOptions {
     public Duration readyAfter() { return values.get(READY_AFTER); }
     /** How many new workers a reload starts at a time. */
     public int reloadSurge() { return values.get(RELOAD_SURGE); }
+    /** How long a new library-mode worker takes to reach a full share of connections; zero: at once. */
+    public Duration ramp() { return values.get(RAMP); }
     /** The first delay before re-forking a slot whose worker died young. */
     public Duration respawnDelay() { return values.get(RESPAWN_DELAY); }
     /** The cap the respawn delay doubles up to; zero: no doubling, every respawn waits {@link #respawnDelay}. */
@@ -211,6 +214,15 @@ public final class ClusterOptions {
         /** Default: half the available processors, at least 1. */
         public Builder reloadSurge(int workers) {
             return set(RELOAD_SURGE, workers);
+        }
+
+        /**
+         * A new worker's slow start: it accepts only a few connections at first, twice as many at
+         * each sixth of this duration, and any number after it, so that warm workers take the
+         * rest. Library mode. Default: zero, off.
+         */
+        public Builder ramp(Duration ramp) {
+            return set(RAMP, Objects.requireNonNull(ramp, "ramp"));
         }
 
         /** Default: 100 ms, doubling per quick death up to {@link #respawnDelayMax}. */

@@ -49,6 +49,7 @@ class ClusterOptionsTest {
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),
             sample("readyAfter", "1500ms", Duration.ofMillis(1500)),
             sample("reloadSurge", "3", 3),
+            sample("ramp", "2s", Duration.ofSeconds(2)),
             sample("respawnDelay", "250ms", Duration.ofMillis(250)),
             sample("respawnDelayMax", "0", Duration.ZERO),
             sample("env", "GREETING=a=b", Map.of("GREETING", "a=b")),

@@ -46,6 +46,7 @@ public final class Worker {
     private final Duration heartbeatInterval;
     private final OptionalLong maxRequests;
     private final List<Warmup> warmups;
+    private final Duration ramp;
     private final List<Runnable> warmupHooks = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> shutdownHandlers = new CopyOnWriteArrayList<>();
@@ -53,7 +54,8 @@ public final class Worker {
     private Thread shutdownHook;
 
     private Worker(int id, int generation, int workers, Duration timeout, Duration heartbeatInterval,
-                   OptionalLong maxRequests, List<Warmup> warmups) {
+                   OptionalLong maxRequests, List<Warmup> warmups, Duration ramp) {
+        this.ramp = ramp;
         this.maxRequests = maxRequests;
         this.warmups = List.copyOf(warmups);
         this.id = id;
@@ -102,7 +104,8 @@ public final class Worker {
                 Duration.ofMillis(number(env, "CLUSTERFLOCK_HEARTBEAT_MS", 1_000)),
                 env.containsKey("CLUSTERFLOCK_MAX_REQUESTS")
                         ? OptionalLong.of(Long.parseLong(env.get("CLUSTERFLOCK_MAX_REQUESTS"))) : OptionalLong.empty(),
-                WarmupEnvironment.decode(env.getOrDefault(WarmupEnvironment.VARIABLE, ""))));
+                WarmupEnvironment.decode(env.getOrDefault(WarmupEnvironment.VARIABLE, "")),
+                Duration.ofMillis(number(env, "CLUSTERFLOCK_RAMP_MS", 0))));
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {
@@ -141,6 +144,14 @@ public final class Worker {
      */
     public List<Warmup> warmups() {
         return warmups;
+    }
+
+    /**
+     * How long this worker's slow start lasts ({@code --ramp}): it takes few connections at first
+     * and a full share at the end; zero: a full share at once.
+     */
+    public Duration ramp() {
+        return ramp;
     }
 
     /**

@@ -27,7 +27,7 @@ class RecycleMaxAgeIT {
 
     @Test
     void workersStartedTogetherAreReplacedOneAtATimeOnceOlderThanTheMaxAge() {
-        try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--max-age", "4s")) {
+        try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--max-age", "4s", "--reload-surge", "1")) {
             List<Long> first = master.startedPids();
             List<MasterEvent> recycled = master.awaitEventsAfter(0, EventMatch.of(RECYCLING), 2, WAIT).subList(0, 2);
             assertEquals(first.stream().sorted().toList(), recycled.stream().map(MasterEvent::pid).sorted().toList(),
@@ -48,7 +48,8 @@ class RecycleMaxAgeIT {
                         + master.output());
                 assertEquals("max-age", stopping.cause(), stopping.toString());
             }
-            // One at a time: the second recycle starts only once the first worker has been asked to stop.
+            // One at a time (--reload-surge 1): the second recycle starts only once the first replacement is ready and the
+            // first worker has been asked to stop.
             MasterEvent firstStopping = master.awaitEvent(EventMatch.about(STOPPING, recycled.get(0).pid()), Duration.ZERO);
             assertTrue(firstStopping.line() < recycled.get(1).line(), "two recycles at once" + master.output());
         }

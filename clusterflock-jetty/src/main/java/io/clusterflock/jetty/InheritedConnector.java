@@ -2,6 +2,7 @@ package io.clusterflock.jetty;
 
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,6 +33,7 @@ final class InheritedConnector extends ServerConnector {
     private volatile AcceptorWakeUp wakeUp;
     /** Until the worker is warm, the acceptor waits here, and the other workers take the connections. */
     private final CountDownLatch admitted = new CountDownLatch(1);
+    private volatile SlowStart slowStart = SlowStart.NONE;
 
     InheritedConnector(Server server) {
         super(server, 1, -1);
@@ -52,8 +54,9 @@ final class InheritedConnector extends ServerConnector {
         wakeUp = AcceptorWakeUp.of(channel.getLocalAddress());
     }
 
-    /** Lets the acceptor take connections from now on. */
-    void admit() {
+    /** Lets the acceptor take connections from now on, with a slow start over {@code ramp} (zero: none). */
+    void admit(Duration ramp) {
+        this.slowStart = SlowStart.from(System.nanoTime(), ramp);
         admitted.countDown();
     }
 
@@ -61,6 +64,10 @@ final class InheritedConnector extends ServerConnector {
     public void accept(int acceptorID) throws IOException {
         try {
             admitted.await();
+            // In its slow start, a worker with its share of connections leaves the next to the others.
+            while (!stoppedAccepting && openConnections() >= slowStart.allowed(System.nanoTime())) {
+                Thread.sleep(SlowStart.PAUSE_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // Jetty stops its acceptors so
             return;

@@ -114,7 +114,7 @@ final class JettyWorker {
             LOG.log(System.Logger.Level.DEBUG, "stopping the warm-up connector: " + e);
         }
         server.removeConnector(local);
-        connector.admit();
+        connector.admit(worker.ramp());
         return stopped.getCount() > 0 ? -1 : 0;
     }
 

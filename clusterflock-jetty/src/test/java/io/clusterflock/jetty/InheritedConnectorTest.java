@@ -43,7 +43,7 @@ class InheritedConnectorTest {
                 }
             });
             server.start();
-            connector.admit();
+            connector.admit(java.time.Duration.ZERO);
             try {
                 int port = ((InetSocketAddress) listening.getLocalAddress()).getPort();
                 assertEquals("HTTP/1.1 200 OK", statusLine(port));
@@ -87,7 +87,7 @@ class InheritedConnectorTest {
                 }
             }, java.util.OptionalLong.empty(), count -> { }));
             server.start();
-            connector.admit();
+            connector.admit(java.time.Duration.ZERO);
             try (Socket client = new Socket("127.0.0.1", ((InetSocketAddress) listening.getLocalAddress()).getPort())) {
                 client.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII));

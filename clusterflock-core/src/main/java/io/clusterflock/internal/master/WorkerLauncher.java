@@ -28,7 +28,7 @@ final class WorkerLauncher implements ProcessPort {
     /** Set by the master for each worker; anything inherited under these names is dropped. */
     private static final List<String> MASTER_OWNED = List.of(
             "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC",
-            "CLUSTERFLOCK_MAX_REQUESTS", WarmupEnvironment.VARIABLE);
+            "CLUSTERFLOCK_MAX_REQUESTS", "CLUSTERFLOCK_RAMP_MS", WarmupEnvironment.VARIABLE);
 
     private final ClusterOptions options;
     private final Path command;
@@ -76,6 +76,9 @@ final class WorkerLauncher implements ProcessPort {
         env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
         env.put("CLUSTERFLOCK_HEARTBEAT_MS", Long.toString(heartbeatMillis(options)));
         requestLimit.ifPresent(limit -> env.put("CLUSTERFLOCK_MAX_REQUESTS", Long.toString(limit)));
+        if (!options.ramp().isZero()) {
+            env.put("CLUSTERFLOCK_RAMP_MS", Long.toString(options.ramp().toMillis()));
+        }
         if (!options.warmups().isEmpty()) {
             env.put(WarmupEnvironment.VARIABLE, WarmupEnvironment.encode(options.warmups()));
         }

@@ -90,6 +90,13 @@ public final class Options {
             .help("A reload starts at most N new workers at a time; each slot's old worker serves until its new one is ready")
             .reachedBy(Builder::reloadSurge, ClusterOptions::reloadSurge);
 
+    public static final Option<Duration> RAMP = Option.named("ramp", TextForm.duration())
+            .flags("--ramp").label("DURATION").property()
+            .byDefault(Duration.ZERO, "off")
+            .allowed(d -> !d.isNegative() && d.compareTo(Duration.ofMinutes(1)) <= 0, "0 (off) or a duration up to 1m, such as 2s")
+            .help("A new library-mode worker takes few connections at first, doubling its share over this long")
+            .reachedBy(Builder::ramp, ClusterOptions::ramp);
+
     public static final Option<Duration> RESPAWN_DELAY = Option.named("respawnDelay", TextForm.duration())
             .flags("--respawn-delay").label("DURATION").property()
             .byDefault(Duration.ofMillis(100), "100ms")
@@ -225,7 +232,7 @@ public final class Options {
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
     public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, TIMEOUT, READY_WHEN,
-            READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
+            READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);
 

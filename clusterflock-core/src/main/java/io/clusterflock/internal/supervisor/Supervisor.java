@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  * should run) and actual state (every process spawned and not yet reaped, each in a
  * {@link Lifecycle} state). {@link #handle} records what happened: an exit, a report, a request.
  * {@link #reconcile} then converges: the {@link Watchdog} acts on every timer that has run out
- * (a worker proven ready, or not ready in time, hung, or past its stop timeout), then in einhorn's
- * order the {@link Rollout} turns the next slots to a new generation, {@link Recycling} replaces
- * workers that have served enough, {@link Respawns} spawns what is missing (minding backoff), and
- * superseded workers are culled. Each policy owns its deadlines: {@link #nextDeadline} asks
+ * (a worker proven ready, or not ready in time, hung, or past its stop timeout), then the
+ * {@link Rollout} turns the next slots to a new generation, superseded workers are culled (einhorn's
+ * cull after ack), {@link Recycling} replaces workers that have served enough, and
+ * {@link Respawns} spawns what is missing (minding backoff). Each policy owns its deadlines: {@link #nextDeadline} asks
  * them when the loop must wake, so a timing rule is written once. {@link Actions} is the only
  * place a worker changes state.
  *
@@ -267,9 +267,9 @@ public final class Supervisor {
         watchdog.enforce(now); // first: a worker proven ready by now lets the cull below go ahead
         if (phase == Phase.RUNNING) {
             rollout.advance(now);
+            cullSuperseded(); // before a new recycle: the worker a ready replacement supersedes is stopping first
             recycling.enforce(now);
             respawns.spawnMissing(now);
-            cullSuperseded();
             rollout.finishIfDone();
             resizes.finishIfDone();
         }
