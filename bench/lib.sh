@@ -12,6 +12,7 @@ mkdir -p "$RESULTS"
 # directory: control commands from anything else on the machine (tests, another cluster named
 # "default") cannot reach a bench's masters, and theirs cannot collide with the bench's.
 export XDG_RUNTIME_DIR="$RESULTS/run"
+# shellcheck disable=SC2174 # $RESULTS is no secret, only the sockets' directory is
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 # The demo's automatic AOT caches (docs/OPERATIONS.md) go to the results too, not the home directory.
 export XDG_CACHE_HOME="$RESULTS/cache"
@@ -180,6 +181,7 @@ start_single() {
     mkdir -p "$classes"
     "$JAVA_HOME/bin/javac" -cp "$ROOT/examples/hello/target/hello.jar" -d "$classes" "$ROOT/bench/baseline/SingleJvm.java"
   fi
+  # shellcheck disable=SC2086 # ${3:-}: an argument only when given
   WORKER_ID=${WORKER_ID:-0} bg_start "$2" "$JAVA" -Dorg.eclipse.jetty.LEVEL=WARN \
     -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1 ${3:-}
   wait_log "$2" '^single JVM' 1 60; wait_http "$1"
