@@ -2,22 +2,27 @@
 # Every benchmark, one after the other, then docs/BENCHMARKS.md (tables, targets, raw wrk output)
 # and docs/benchmarks.png (gnuplot). Installs what is missing (wrk, nginx, gnuplot with apt; PM2 and
 # recluster with npm under bench/peers). Loopback only; each part is bounded to 10 minutes; about
-# 45 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
+# 55 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
 #
 #   bench/all.sh            the real run
 #   bench/all.sh --quick    a smoke run of every part (seconds of load each; numbers meaningless)
 #   bench/all.sh --parts throughput,respawn   some parts only: the others' sections keep the results
 #                           of an earlier run, marked as such
+# A part is bench/PART.sh, except warm-after-kill: bench/aot-warmup.sh.
 #   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
 source "$(dirname "$0")/lib.sh"
-QUICK="" PARTS="throughput keepalive-rounds overhead fairness respawn peers-reload reload-pace"
+ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle peers-reload reload-pace"
+QUICK="" PARTS=$ALL
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; shift ;;
     --parts) PARTS=${2//,/ }; shift 2 ;;
     --doc-only) PARTS=""; shift ;;
-    *) echo "usage: bench/all.sh [--quick] [--parts throughput,keepalive-rounds,overhead,fairness,respawn,peers-reload,reload-pace] [--doc-only]" >&2; exit 2 ;;
+    *) echo "usage: bench/all.sh [--quick] [--parts ${ALL// /,}] [--doc-only]" >&2; exit 2 ;;
   esac
+done
+for part in $PARTS; do
+  case " $ALL " in *" $part "*) ;; *) echo "bench: no part $part (parts: $ALL)" >&2; exit 2 ;; esac
 done
 need wrk; need curl; need gnuplot gnuplot-nox; need_nginx; need_node; build
 
@@ -32,14 +37,22 @@ args() { # the arguments of a part
     overhead) echo "--duration 3" ;;
     fairness) echo "--duration 2" ;;
     respawn) echo "--kills 2" ;;
+    warm-after-kill) echo "--kills 1 --variants off,aot" ;;
+    chaos|recycle) echo "--duration 5" ;;
     peers-reload|reload-pace) echo "--duration 3 --reloads 2 --interval 1.5" ;;
+  esac
+}
+script() { # the script of a part
+  case "$1" in
+    warm-after-kill) echo "$ROOT/bench/aot-warmup.sh" ;;
+    *) echo "$ROOT/bench/$1.sh" ;;
   esac
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 declare -A STATUS SECS
-for part in throughput keepalive-rounds overhead fairness respawn peers-reload reload-pace; do
+for part in $ALL; do
   case " $PARTS " in
     *" $part "*) rm -f "$RESULTS/$part.md" "$RESULTS/$part.targets" "$RESULTS/$part-raw.md" ;;
     *) if [ -s "$RESULTS/$part.md" ]; then
@@ -51,7 +64,7 @@ for part in throughput keepalive-rounds overhead fairness respawn peers-reload r
   echo "bench: === $part ===" >&2
   t0=$SECONDS
   # shellcheck disable=SC2046
-  timeout -k 30 600 bash "$ROOT/bench/$part.sh" $(args "$part") > "$RESULTS/all-$part.log" 2>&1 &
+  timeout -k 30 600 bash "$(script "$part")" $(args "$part") > "$RESULTS/all-$part.log" 2>&1 &
   PART_PID=$!
   if wait "$PART_PID"; then STATUS[$part]=ok; else rc=$?; STATUS[$part]="failed (exit $rc$([ $rc != 124 ] || echo ', over 10 minutes'))"; fi
   PART_PID=""
@@ -99,7 +112,7 @@ targets() {
   echo "| target | measured | |"
   echo "|---|---|---|"
   local part any=""
-  for part in keepalive-rounds throughput peers-reload reload-pace respawn overhead fairness; do
+  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle overhead fairness; do
     [ -s "$RESULTS/$part.targets" ] && { cat "$RESULTS/$part.targets"; any=1; }
   done
   [ -n "$any" ] || echo "| (no part ran) | | |"
@@ -119,7 +132,7 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   [ -z "$PARTS" ] || echo "- load average before the run $LOAD_BEFORE, after $LOAD_AFTER."
   echo "- Everything on 127.0.0.1, the load generator (wrk) on the same cores as the servers: no number here"
   echo "  is a server alone."
-  echo "- Parts: $(for p in throughput keepalive-rounds overhead fairness respawn peers-reload reload-pace; do printf '%s %s%s; ' "$p" "${STATUS[$p]}" "${SECS[$p]:+ in ${SECS[$p]} s}"; done | sed 's/; $/./')"
+  echo "- Parts: $(for p in $ALL; do printf '%s %s%s; ' "$p" "${STATUS[$p]}" "${SECS[$p]:+ in ${SECS[$p]} s}"; done | sed 's/; $/./')"
   echo
   echo "## Targets"
   echo
@@ -163,15 +176,18 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "## Reload under load"
   echo
-  echo "Failed requests, p99 and throughput while the cluster reloads, against a steady run just before."
-  echo "(bench/reload.sh measures clusterflock's library and command modes the same way: docs/RELOAD.md.)"
+  echo "Failed requests, p99 and throughput while the cluster reloads, against a steady run just before,"
+  echo "in a storm of 10 reloads one every 2.5 s; for clusterflock (its defaults, the automatic AOT cache"
+  echo "among them, and with \`--aot-cache off\`) also how long after the last USR2 the newest generation"
+  echo "served every slot, from the master's JSON events (bench/peers-reload.sh). (bench/reload.sh measures"
+  echo "clusterflock's library and command modes the same way: docs/RELOAD.md.)"
   echo
   section peers-reload
   echo
   echo "### How often JVM workers can be reloaded"
   echo
-  echo "The same load and the same 10 reloads for clusterflock alone, one every 10 s instead of every 2.5 s"
-  echo "(bench/reload-pace.sh):"
+  echo "The same load and the same 10 reloads for clusterflock alone, one every 10 s instead of every 2.5 s,"
+  echo "and whether every one of the 10 generations went live (bench/reload-pace.sh):"
   echo
   section reload-pace
   echo
@@ -180,6 +196,33 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "## Respawn"
   echo
   section respawn
+  echo
+  echo "### Warm after a kill"
+  echo
+  echo "Answering is not serving at full speed: how long after a \`kill -9\` the replacement of the one demo"
+  echo "worker serves at 80 % of a warm worker's rate, without the AOT cache and with it (the default)"
+  echo "(bench/aot-warmup.sh):"
+  echo
+  section warm-after-kill
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Chaos"
+  echo
+  echo "A random worker \`kill -9\`'d every second under keep-alive load, clusterflock against Node's cluster"
+  echo "module: requests past 2 s, and failed requests against the connections the victims held"
+  echo "(bench/chaos.sh):"
+  echo
+  section chaos
+  echo
+  echo "<!-- analysis -->"
+  echo
+  echo "## Recycling by request count"
+  echo
+  echo "\`--max-requests 1000\` under keep-alive load: how many requests a worker had served when the master"
+  echo "decided to recycle it, from its JSON events, and what recycling costs in throughput (bench/recycle.sh):"
+  echo
+  section recycle
   echo
   echo "<!-- analysis -->"
   echo
@@ -209,9 +252,11 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "## How to run it"
   echo
   echo '```sh'
-  echo "bench/all.sh                 # everything, about 45 minutes; writes this file and docs/benchmarks.png"
+  echo "bench/all.sh                 # everything, about 55 minutes; writes this file and docs/benchmarks.png"
+  echo "bench/all.sh --quick --parts chaos,recycle   # a smoke run of some parts (numbers meaningless)"
   echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
   echo "bench/keepalive-rounds.sh; bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
+  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh"
   echo '```'
   echo
   echo "Ports 5200–5299 on 127.0.0.1; every script stops what it started, also when interrupted. wrk alone"
@@ -219,7 +264,7 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "## Appendix: raw numbers"
   echo
-  for part in throughput peers-reload reload-pace overhead fairness; do
+  for part in throughput peers-reload reload-pace chaos recycle overhead fairness; do
     [ -s "$RESULTS/$part-raw.md" ] || continue
     echo "<details><summary>$part: wrk output of every measured run</summary>"
     echo
@@ -233,6 +278,17 @@ DOC="$ROOT/docs/BENCHMARKS.md"
     for f in "$RESULTS"/respawn/*.ms; do
       case "$f" in *-start.ms) continue ;; esac
       echo "- $(basename "$f" .ms): $(tr '\n' ' ' < "$f")"
+    done
+    echo
+    echo "</details>"
+    echo
+  fi
+  if [ -s "$RESULTS/warm-after-kill.md" ]; then
+    echo "<details><summary>warm-after-kill: every kill (ms from the kill to the first answer, then ms from the kill:req/s of each 1 s slice)</summary>"
+    echo
+    for f in "$RESULTS"/warm-after-kill/*.runs; do
+      echo "- $(basename "$f" .runs) (warm: $(cat "${f%.runs}.warm") req/s):"
+      sed 's/^/  - /' "$f"
     done
     echo
     echo "</details>"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench scripts: tools, JDK, starting and stopping clusters, reading wrk.
 # Every load targets 127.0.0.1 only and every run is bounded in time.
 set -eu
@@ -11,6 +12,7 @@ mkdir -p "$RESULTS"
 # directory: control commands from anything else on the machine (tests, another cluster named
 # "default") cannot reach a bench's masters, and theirs cannot collide with the bench's.
 export XDG_RUNTIME_DIR="$RESULTS/run"
+# shellcheck disable=SC2174 # $RESULTS is no secret, only the sockets' directory is
 mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 # The demo's automatic AOT caches (docs/OPERATIONS.md) go to the results too, not the home directory.
 export XDG_CACHE_HOME="$RESULTS/cache"
@@ -24,10 +26,13 @@ need() {
   $sudo apt-get install -y -q "${2:-$1}" >/dev/null 2>&1 || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "${2:-$1}" >/dev/null; }
 }
 
-# build: the jars the benches run, when missing.
+# build: the jars the benches run, when missing. BENCH_MAVEN_ARGS is appended to the Maven command
+# line, e.g. BENCH_MAVEN_ARGS="-o -Dmaven.repo.local=$HOME/.m2-bench/repository" to build offline into
+# a repository of its own (another checkout's tests then never see the bench's snapshots).
 build() {
   [ -f "$ROOT/clusterflock-cli/target/clusterflock.jar" ] && [ -f "$ROOT/examples/hello/target/hello.jar" ] && return
-  (cd "$ROOT" && ./mvnw -B -q install -DskipTests)
+  # shellcheck disable=SC2086
+  (cd "$ROOT" && ./mvnw -B -q install -DskipTests ${BENCH_MAVEN_ARGS:-})
 }
 
 
@@ -74,6 +79,10 @@ wrk_pct() {
 wrk_p50() { wrk_pct "$1" "50%"; }
 # wrk_failed FILE: socket errors plus non-2xx answers.
 wrk_failed() { echo $(( $(wrk_errors "$1") + $(wrk_non2xx "$1") )); }
+# wrk_timeouts FILE: requests wrk gave up on after its --timeout; wrk_sockerr FILE: the other socket
+# errors (connect, read, write).
+wrk_timeouts() { awk '/Socket errors:/ {gsub(",","",$0); print $10; f=1} END {if (!f) print 0}' "$1"; }
+wrk_sockerr()  { awk '/Socket errors:/ {gsub(",","",$0); print $4+$6+$8; f=1} END {if (!f) print 0}' "$1"; }
 # rps_int FILE: req/s without decimals (tables).
 rps_int() { awk '/^Requests\/sec:/ {printf "%.0f\n", $2; f=1} END {if (!f) print 0}' "$1"; }
 
@@ -114,8 +123,9 @@ use_cleanup() {
 
 # wait_log LOG PATTERN COUNT [SECONDS]: until LOG has COUNT lines matching PATTERN (grep -E).
 wait_log() {
-  local deadline=$((SECONDS + ${4:-60}))
-  until [ "$(grep -cE "$2" "$1" 2>/dev/null || true)" -ge "$3" ]; do
+  local deadline=$((SECONDS + ${4:-60})) n
+  # (grep -c says nothing while LOG does not exist yet)
+  until n=$(grep -cE "$2" "$1" 2>/dev/null) || true; [ "${n:-0}" -ge "$3" ]; do
     [ $SECONDS -lt $deadline ] || { echo "bench: $1 has not $3 lines matching '$2'" >&2; return 1; }
     sleep 0.1
   done
@@ -142,24 +152,26 @@ start_python() {
   wait_log "$3" ' ready$' "$2" 60; wait_http "$1"
 }
 # start_demo PORT WORKERS LOG [clusterflock flags...]: the demo's Jetty workers (GET /sleep?ms=N).
+# The master's "ready" lines end in " ready" as text, in ' ready"}' with --log-format json.
 start_demo() {
   local port=$1 workers=$2 log=$3; shift 3
   bg_start "$log" "$CLUSTERFLOCK" demo -w "$workers" -p "$port" --host 127.0.0.1 "$@"
-  wait_log "$log" ' ready$' "$workers" 120; wait_http "$port"
+  wait_log "$log" ' ready("\})?$' "$workers" 120; wait_http "$port"
 }
-# start_demo_aot PORT WORKERS LOG: the demo with --aot-cache $AOT_CACHE (default $OUT/demo.aot);
-# when the file is missing, one worker trains it first under a short load (the master installs it
-# as that worker exits).
-start_demo_aot() {
-  local cache=${AOT_CACHE:-$OUT/demo.aot}
-  if [ ! -s "$cache" ]; then
-    start_demo "$1" 1 "$3.train" -t 120s --aot-cache "$cache"
-    wrk_run "$3.train.txt" -t1 -c10 -d3s "http://127.0.0.1:$1/"
-    curl -s -o /dev/null "http://127.0.0.1:$1/sleep?ms=1"
-    bg_stop "$BG"
-    [ -s "$cache" ] || { echo "bench: the training run wrote no $cache" >&2; return 1; }
-  fi
-  start_demo "$1" "$2" "$3" --aot-cache "$cache"
+# train_aot_cache PORT LOG [clusterflock flags...]: makes sure the demo's automatic AOT cache (the
+# default, --aot-cache auto, kept per build under $XDG_CACHE_HOME or --aot-cache-dir) exists before a
+# measured run. One demo worker starts; when it records the cache (the master says so), it gets 3 s of
+# load, and the master assembles and installs the cache as it stops, which a graceful stop waits for.
+train_aot_cache() {
+  local port=$1 log=$2; shift 2
+  start_demo "$port" 1 "$log" -t 120s "$@"
+  grep -q 'records the AOT cache' "$log" || { bg_stop "$BG"; return 0; }
+  echo "bench: training the AOT cache ($log)" >&2
+  wrk_run "$log.wrk.txt" -t1 -c10 -d3s "http://127.0.0.1:$port/"
+  kill -TERM "$BG"
+  for _ in $(seq 1 1200); do kill -0 "$BG" 2>/dev/null || break; sleep 0.1; done
+  bg_stop "$BG"
+  grep -q 'AOT cache .* written' "$log" || { echo "bench: the training run wrote no AOT cache ($log)" >&2; return 1; }
 }
 # start_single PORT LOG [reuse-port]: one JVM, the same handler on the same Jetty, all cores
 # (bench/baseline).
@@ -169,6 +181,7 @@ start_single() {
     mkdir -p "$classes"
     "$JAVA_HOME/bin/javac" -cp "$ROOT/examples/hello/target/hello.jar" -d "$classes" "$ROOT/bench/baseline/SingleJvm.java"
   fi
+  # shellcheck disable=SC2086 # ${3:-}: an argument only when given
   WORKER_ID=${WORKER_ID:-0} bg_start "$2" "$JAVA" -Dorg.eclipse.jetty.LEVEL=WARN \
     -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1 ${3:-}
   wait_log "$2" '^single JVM' 1 60; wait_http "$1"
@@ -243,6 +256,35 @@ start_nginx() {
   wait_http "$1"
 }
 need_nginx() { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need nginx nginx-light; }
+
+# ---- the master's JSON events (--log-format json): its own lines are those starting with {"ts": ----
+# events LOG [JQ-FILTER]: the master's events in LOG, one JSON object each, through JQ-FILTER (its
+# input: the array of every event; `ms` is an event's time in ms since the epoch).
+events() {
+  grep '^{"ts":' "$1" | jq -nrR 'def ms: (.ts | sub("\\.[0-9]*Z$"; "Z") | fromdate) * 1000
+      + (((.ts | capture("\\.(?<f>[0-9]*)Z$") | .f) // "0") + "00" | .[0:3] | tonumber);
+    [inputs | fromjson? | objects] | '"${2:-.[]}"
+}
+# live_ms LOG GENERATION SLOTS: when every slot first had a ready worker of GENERATION, in ms since
+# the epoch (the latest of the slots' first "ready" events); empty while some slot has none.
+live_ms() {
+  events "$1" "[.[] | select(.event == \"ready\" and .generation == $2) | {slot, t: ms}]
+    | group_by(.slot) | map(min_by(.t).t) | if length >= $3 then max else empty end"
+}
+# live_pids LOG: the workers forked and not yet exited, one pid a line.
+live_pids() {
+  # shellcheck disable=SC2016
+  events "$1" 'reduce (.[] | select(.event == "fork" or .event == "exit")) as $e ({};
+    if $e.event == "fork" then .[$e.pid | tostring] = 1 else del(.[$e.pid | tostring]) end) | keys[]'
+}
+# serving_generation NAME GENERATION: 0 when `clusterflock status --name NAME` shows a ready worker of
+# GENERATION in every slot.
+serving_generation() {
+  "$CLUSTERFLOCK" status --json --name "$1" | jq -e --argjson g "$2" \
+    '([.workers[] | select(.state == "ready" and .generation == $g) | .slot] | unique | length) == .master.workers' >/dev/null
+}
+# median_max: "count median max" of the numbers on stdin ("0 n/a n/a" for none).
+median_max() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "0 n/a n/a"; exit } printf "%d %d %d\n", NR, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR] }'; }
 
 # cpu_ticks PID: user+system time of a process so far, in clock ticks (all its threads).
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
