@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --reloads) RELOADS=$2; shift 2 ;;
     --interval) INTERVAL=$2; shift 2 ;;
     --workers) WORKERS=$2; shift 2 ;;
-    --only) ONLY=$2; shift 2 ;; # comma-separated: demo_auto,demo_off,recluster,pm2 (a partial run, for testing)
+    --only) ONLY=$2; shift 2 ;; # comma-separated: demo_auto,demo_off,demo_ramp,recluster,pm2 (a partial run, for testing)
     --slow) SLOW=${2//,/ }; shift 2 ;;
     --name) NAME=$2; shift 2 ;;
     --targets) TARGETS_OF=$2; shift 2 ;;
@@ -58,9 +58,12 @@ TARGETS=""
 # The clusterflock contenders: the demo with its defaults (the automatic AOT cache, trained first when
 # this build has none), and without the cache. Each logs JSON events and has a name of its own for
 # `clusterflock status`.
-start_demo_json() { start_demo "$1" "$2" "$3" --log-format json --name "bench-$1" "${@:4}"; }
+# DEMO_FLAGS: more flags for the demo contenders (a variant to compare, e.g. DEMO_FLAGS="--ramp 2s")
+# shellcheck disable=SC2086
+start_demo_json() { start_demo "$1" "$2" "$3" --log-format json --name "bench-$1" "${@:4}" ${DEMO_FLAGS:-}; }
 start_demo_auto() { train_aot_cache "$1" "$3.train" && start_demo_json "$1" "$2" "$3"; }
 start_demo_off() { start_demo_json "$1" "$2" "$3" --aot-cache off; }
+start_demo_ramp() { train_aot_cache "$1" "$3.train" && start_demo_json "$1" "$2" "$3" --ramp 2s; }
 # newest_s SECONDS: the last USR2 -> newest generation figure as the tables show it
 newest_s() { case "$1" in "") echo "–" ;; n/a) echo "not within $NEWEST_MAX s" ;; *) echo "$1 s" ;; esac; }
 # verdict VALUE <=|>= LIMIT: met / **missed** (n/a misses)
@@ -131,6 +134,7 @@ scenario() {
 for slow in $SLOW; do
   scenario "clusterflock (demo workers, SIGUSR2)" demo_auto "$slow" ours
   scenario "clusterflock \`--aot-cache off\` (demo workers, SIGUSR2)" demo_off "$slow" ours
+  scenario "clusterflock \`--ramp 2s\` (demo workers, SIGUSR2)" demo_ramp "$slow" ours
   scenario "recluster (SIGUSR2)" recluster "$slow"
   scenario "PM2 cluster mode (\`pm2 reload\`)" pm2 "$slow"
 done

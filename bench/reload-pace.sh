@@ -4,4 +4,4 @@
 # keep-alive load: how throughput and p99 during reloads depend on how often JVM workers are
 # replaced, and whether every generation went live. Writes bench/results/reload-pace.{md,targets};
 # about 5 minutes. Options as bench/peers-reload.sh (later ones win).
-exec "$(dirname "$0")/peers-reload.sh" --only demo_auto,demo_off --interval 10 --slow no --name reload-pace --targets pace "$@"
+exec "$(dirname "$0")/peers-reload.sh" --only demo_auto,demo_off,demo_ramp --interval 10 --slow no --name reload-pace --targets pace "$@"
