@@ -219,8 +219,8 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "## Recycling by request count"
   echo
-  echo "\`--max-requests 1000\` under keep-alive load: how many requests a worker had served when the master"
-  echo "decided to recycle it, from its JSON events, and what recycling costs in throughput (bench/recycle.sh):"
+  echo "\`--max-requests 1000\` under keep-alive load, saturating and paced: how many requests a worker had served"
+  echo "when the master told it to stop, from its JSON events, and what recycling costs in throughput (bench/recycle.sh):"
   echo
   section recycle
   echo

@@ -67,13 +67,15 @@ def notify(message):
 
 
 def warmups():
-    """The operator's --warmup requests: (method, path, count) from CLUSTERFLOCK_WARMUP, one per line,
-    fields URL-encoded and tab-separated: method, path, count, duration ms, body, header name, value..."""
+    """The operator's --warmup requests, from CLUSTERFLOCK_WARMUP: one a line, fields URL-encoded and
+    tab-separated: method, path, count, duration in ms (0: send it count times), body, then header
+    names and values. Without any: GET / 200 times."""
     found = []
     for line in os.environ.get("CLUSTERFLOCK_WARMUP", "").splitlines():
-        method, path, count = (unquote_plus(field) for field in line.split("\t")[:3])
-        found.append((method, path, int(count)))
-    return found or [("GET", "/", 200)]
+        f = [unquote_plus(field) for field in line.split("\t")]
+        headers = dict(zip(f[5::2], f[6::2]))
+        found.append((f[0], f[1], int(f[2]), int(f[3]) / 1000, f[4].encode(), headers))
+    return found or [("GET", "/", 200, 0, b"", {})]
 
 
 class WarmUpHandler(Handler):
@@ -82,11 +84,18 @@ class WarmUpHandler(Handler):
 
 def warm_up():
     """Answers each warm-up request in-process: one end of a socketpair is the client."""
-    for method, path, count in warmups():
-        for _ in range(count):
+    for method, path, count, seconds, body, headers in warmups():
+        head = f"{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {len(body)}\r\n"
+        head += "" if "Host" in headers else "Host: warm-up\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        request = head.encode() + b"\r\n" + body
+        deadline = time.monotonic() + seconds
+        sent = 0
+        while (sent < count) if seconds == 0 else (time.monotonic() < deadline):
+            sent += 1
             client, server = socket.socketpair()
             with client, server:
-                client.sendall(f"{method} {path} HTTP/1.1\r\nHost: warm-up\r\nConnection: close\r\n\r\n".encode())
+                client.sendall(request)
                 WarmUpHandler(server, ("warm-up", 0), None)
                 client.recv(65536)
 

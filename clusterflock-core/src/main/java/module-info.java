@@ -13,4 +13,5 @@ module io.clusterflock {
     // For clusterflock-jetty only: workers' process titles, and the master's one-line console log.
     exports io.clusterflock.internal.os to io.clusterflock.jetty;
     exports io.clusterflock.internal.master to io.clusterflock.jetty;
+    exports io.clusterflock.internal.sticky to io.clusterflock.jetty; // a sticky worker's wake-up address
 }

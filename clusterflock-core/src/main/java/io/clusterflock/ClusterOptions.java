@@ -26,6 +26,7 @@ import static io.clusterflock.internal.options.Options.RESPAWN_DELAY;
 import static io.clusterflock.internal.options.Options.RESPAWN_DELAY_MAX;
 import static io.clusterflock.internal.options.Options.SIGNALS;
 import static io.clusterflock.internal.options.Options.SILENT;
+import static io.clusterflock.internal.options.Options.STICKY;
 import static io.clusterflock.internal.options.Options.TIMEOUT;
 import static io.clusterflock.internal.options.Options.TITLE;
 import static io.clusterflock.internal.options.Options.WARMUP;
@@ -85,6 +86,8 @@ public final class ClusterOptions {
     public int port() { return values.get(PORT); }
     /** The listen backlog: connections the kernel queues while every worker is busy. */
     public int backlog() { return values.get(BACKLOG); }
+    /** Whether every connection of one client address goes to the same slot (sticky sessions). */
+    public boolean sticky() { return values.get(STICKY); }
     /** How long a stopping worker may drain before it is killed. */
     public Duration timeout() { return values.get(TIMEOUT); }
     public ReadyWhen readyWhen() { return values.get(READY_WHEN); }
@@ -189,6 +192,16 @@ public final class ClusterOptions {
         /** Default: 1024. */
         public Builder backlog(int backlog) {
             return set(BACKLOG, backlog);
+        }
+
+        /**
+         * Sticky sessions: every connection from one client address reaches the same slot, across
+         * reloads and respawns. The master listens on a socket per slot, in one {@code SO_REUSEPORT}
+         * group, and the kernel picks the socket by the client's address; the master still never
+         * accepts. Linux only. Default: false (one socket shared by every worker).
+         */
+        public Builder sticky(boolean sticky) {
+            return set(STICKY, sticky);
         }
 
         /** Graceful-stop time before a worker is killed. Default: 10 s. */

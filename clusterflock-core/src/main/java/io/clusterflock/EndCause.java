@@ -66,7 +66,10 @@ public sealed interface EndCause {
     /** Recycled after serving {@code served} requests, its limit being {@code limit} (max requests plus jitter). */
     record MaxRequests(long served, long limit) implements EndCause {
         public String code() { return "max-requests"; }
-        public String describe() { return "recycled after " + served + " requests (limit " + limit + ")"; }
+        public String describe() {
+            return served < limit ? "half-way to its request limit (" + served + " of " + limit + "): it serves up to it"
+                    : "recycled after " + served + " requests (limit " + limit + ")";
+        }
     }
 
     /** Recycled: its resident memory stayed above {@code limit} bytes for {@code grace}. */

@@ -29,10 +29,13 @@ import java.util.regex.Pattern;
  * GET /items?page=2; count 5000
  * POST /orders; for 3s; header Content-Type: application/json; body {"sku": 1}
  * POST /search; count 500; body @search.json        (the body is read from the file)
+ * GET /; header Host: shop.example.com              (a virtual host of the application)
  * </pre>
  *
  * <p>A warm-up is sent {@code count} times, or over and over for {@code duration} when one is
- * given. A worker whose warm-up gets no answer, or only 5xx answers, is not ready: it exits, and a
+ * given (not both). The body comes last and takes the rest of the text, semicolons included; a
+ * header value may hold semicolons too. The warm-up sets {@code Content-Length} and
+ * {@code Connection} itself, and {@code Host} unless the warm-up names one. A worker whose warm-up gets no answer, or only 5xx answers, is not ready: it exits, and a
  * reload to its build gives up while the serving generation goes on.
  *
  * @param method   the HTTP method, upper case
@@ -47,6 +50,10 @@ public record Warmup(String method, String path, Map<String, String> headers, St
     public static final int DEFAULT_COUNT = 200;
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    /** Workers get warm-ups in their environment, where one variable holds at most 128 KiB. */
+    public static final int MAX_BODY_BYTES = 32 * 1024;
+    /** Headers the warm-up writes itself: the body's length, and a connection closed after the answer. */
+    private static final java.util.Set<String> FRAMING = java.util.Set.of("content-length", "transfer-encoding", "connection");
 
     public Warmup {
         Objects.requireNonNull(method, "method");
@@ -61,11 +68,20 @@ public record Warmup(String method, String path, Map<String, String> headers, St
         }
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (FRAMING.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("'header " + header.getKey() + "': leave it out, the warm-up sets "
+                        + header.getKey() + " itself");
+            }
             if (!HEADER_NAME.matcher(header.getKey()).matches()
                     || header.getValue().chars().anyMatch(c -> c == '\r' || c == '\n')) {
                 throw new IllegalArgumentException("'" + header.getKey() + ": " + header.getValue()
                         + "' is not a header: NAME: VALUE, a name of letters, digits and -");
             }
+        }
+        int bodyBytes = body.getBytes(StandardCharsets.UTF_8).length;
+        if (bodyBytes > MAX_BODY_BYTES) {
+            throw new IllegalArgumentException("a warm-up body of " + bodyBytes + " bytes is over the limit of "
+                    + MAX_BODY_BYTES + " bytes");
         }
         if (count < 1) {
             throw new IllegalArgumentException("a warm-up is sent at least once, not " + count + " times");
@@ -113,29 +129,61 @@ public record Warmup(String method, String path, Map<String, String> headers, St
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Warmup parse(String text) {
-        List<String> fields = new ArrayList<>(List.of(text.strip().split("\\s*;\\s*", -1)));
-        String[] line = fields.removeFirst().split("\\s+");
+        String all = text.strip();
+        // The body is the last field and takes the rest of the text as it is, semicolons included.
+        java.util.regex.Matcher bodyField = Pattern.compile(";\\s*body(\\s|$)", Pattern.CASE_INSENSITIVE).matcher(all);
+        String body = null;
+        if (bodyField.find()) {
+            body = all.substring(bodyField.end()).stripLeading();
+            all = all.substring(0, bodyField.start());
+        }
+        List<String> fields = new ArrayList<>(List.of(all.split("\\s*;\\s*", -1)));
+        String first = fields.removeFirst();
+        String[] line = first.split("\\s+");
         if (line.length > 2 || line[0].isEmpty()) {
-            throw new IllegalArgumentException("start a warm-up with [METHOD] PATH, such as GET /items");
+            throw new IllegalArgumentException("'" + first + "': start a warm-up with [METHOD] PATH, such as GET /items");
         }
         Warmup warmup = line.length == 2 ? request(line[0].toUpperCase(Locale.ROOT), line[1]) : get(line[0]);
+        boolean counted = false;
+        boolean timed = false;
+        String lastHeader = null;
         for (String field : fields) {
             String[] kv = field.split("\\s+", 2);
             String value = kv.length == 2 ? kv[1] : "";
-            warmup = switch (kv[0].toLowerCase(Locale.ROOT)) {
-                case "count" -> warmup.times(number(value));
-                case "for" -> warmup.lasting(duration(value));
+            switch (kv[0].toLowerCase(Locale.ROOT)) {
+                case "count" -> {
+                    warmup = warmup.times(number(value));
+                    counted = true;
+                    lastHeader = null;
+                }
+                case "for" -> {
+                    warmup = warmup.lasting(duration(value));
+                    timed = true;
+                    lastHeader = null;
+                }
                 case "header" -> {
                     int colon = value.indexOf(':');
                     if (colon <= 0) {
                         throw new IllegalArgumentException("'header " + value + "': write header NAME: VALUE");
                     }
-                    yield warmup.header(value.substring(0, colon).strip(), value.substring(colon + 1).strip());
+                    lastHeader = value.substring(0, colon).strip();
+                    warmup = warmup.header(lastHeader, value.substring(colon + 1).strip());
                 }
-                case "body" -> warmup.body(value.startsWith("@") ? file(value.substring(1)) : value);
-                default -> throw new IllegalArgumentException("'" + field
-                        + "' is not a warm-up field: use count N, for DURATION, header NAME: VALUE or body TEXT|@FILE");
-            };
+                default -> {
+                    if (lastHeader == null) {
+                        throw new IllegalArgumentException("'" + field
+                                + "' is not a warm-up field: use count N, for DURATION, header NAME: VALUE or body TEXT|@FILE");
+                    }
+                    // A header value with a semicolon of its own: Content-Type: text/html; charset=utf-8
+                    warmup = warmup.header(lastHeader, warmup.headers().get(lastHeader) + "; " + field);
+                }
+            }
+        }
+        if (counted && timed) {
+            throw new IllegalArgumentException("give a warm-up a count or a duration ('for'), not both");
+        }
+        if (body != null) {
+            warmup = warmup.body(body.startsWith("@") ? file(body.substring(1)) : body);
         }
         return warmup;
     }
@@ -160,11 +208,16 @@ public record Warmup(String method, String path, Map<String, String> headers, St
     }
 
     private static Duration duration(String text) {
+        Duration duration;
         try {
-            return Durations.parse("for", text);
+            duration = Durations.parse("for", text);
         } catch (OptionException e) {
             throw new IllegalArgumentException("'for " + text + "': write for and a duration, such as for 3s");
         }
+        if (duration.toMillis() < 1) {
+            throw new IllegalArgumentException("'for " + text + "': a warm-up lasts 1ms or more");
+        }
+        return duration;
     }
 
     private static String file(String name) {

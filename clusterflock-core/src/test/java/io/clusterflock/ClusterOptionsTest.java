@@ -44,6 +44,7 @@ class ClusterOptionsTest {
             sample("port", "8080", 8080),
             sample("host", "127.0.0.1", "127.0.0.1"),
             sample("backlog", "64", 64),
+            sample("sticky", "true", true),
             sample("timeout", "3s", Duration.ofSeconds(3)),
             sample("readyWhen", "LISTENING", ReadyWhen.LISTENING),
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),

@@ -30,6 +30,33 @@ class WarmupTest {
     }
 
     @Test
+    void theBodyTakesTheRestOfTheTextAndAHeaderValueMayHoldSemicolons() {
+        Warmup warmup = Warmup.parse("POST /a; header Content-Type: text/plain; charset=utf-8; count 3; body x; y;z");
+
+        assertEquals(Warmup.request("POST", "/a").header("Content-Type", "text/plain; charset=utf-8").times(3).body("x; y;z"),
+                warmup);
+        assertEquals(warmup, Warmup.parse(warmup.text()));
+    }
+
+    @Test
+    void aCountAndADurationTogetherAndFramingHeadersAreRefused() {
+        assertEquals("give a warm-up a count or a duration ('for'), not both",
+                assertThrows(IllegalArgumentException.class, () -> Warmup.parse("/a; count 5; for 2s")).getMessage());
+        assertEquals("'header Connection': leave it out, the warm-up sets Connection itself",
+                assertThrows(IllegalArgumentException.class, () -> Warmup.parse("/a; header Connection: keep-alive")).getMessage());
+        assertEquals("'for 0': a warm-up lasts 1ms or more",
+                assertThrows(IllegalArgumentException.class, () -> Warmup.parse("/a; for 0")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Warmup.get("/a").body("x".repeat(Warmup.MAX_BODY_BYTES + 1)));
+    }
+
+    @Test
+    void anOperatorsWarmUpIsRefusedWithWhatIsWrongInIt() {
+        OptionException refused = assertThrows(OptionException.class, () -> io.clusterflock.internal.options.Options.WARMUP.parse("GET items"));
+        assertEquals("warmup: 'GET items' is not allowed; use [METHOD] PATH, then '; count N', '; for DURATION', '; header NAME: VALUE',"
+                + " '; body TEXT' or '; body @FILE' ('items' is not a request path: start it with / and leave out spaces)", refused.getMessage());
+    }
+
+    @Test
     void aBodyIsReadFromAFileAfterAnAt(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("order.json"), "{\"a\": \"x; y\"}\n");
 

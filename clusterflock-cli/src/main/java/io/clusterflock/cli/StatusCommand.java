@@ -18,8 +18,19 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object instead of the table (fields: docs/OPERATIONS.md).")
     boolean json;
 
+    @Option(names = "--sticky-for", paramLabel = "ADDRESS",
+            description = "With --sticky: which slot the connections of this client address go to.")
+    String stickyFor;
+
     @Override
     public Integer call() {
+        if (stickyFor != null) {
+            try {
+                return ControlCall.send(cluster.name, new ControlCommand.StickyFor(stickyFor));
+            } catch (IllegalArgumentException e) {
+                throw new OperatorError("--sticky-for: " + e.getMessage());
+            }
+        }
         return ControlCall.send(cluster.name, new ControlCommand.Status(json));
     }
 }

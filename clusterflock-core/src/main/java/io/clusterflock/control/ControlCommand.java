@@ -10,7 +10,7 @@ import java.util.List;
  * and {@link #parse} reads it.
  */
 public sealed interface ControlCommand {
-    String USAGE = "status [--json], scale N, reload, restart, stop, kill";
+    String USAGE = "status [--json], sticky-for ADDRESS, scale N, reload, restart, stop, kill";
 
     /** The line that asks for this command. */
     String line();
@@ -19,6 +19,19 @@ public sealed interface ControlCommand {
     record Status(boolean json) implements ControlCommand {
         public String line() {
             return json ? "status --json" : "status";
+        }
+    }
+
+    /** With sticky sessions: the slot that a client address's connections go to. */
+    record StickyFor(String address) implements ControlCommand {
+        public StickyFor {
+            if (address.isBlank() || address.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("sticky-for takes one IP address, such as 192.0.2.7 or 2001:db8::7");
+            }
+        }
+
+        public String line() {
+            return "sticky-for " + address;
         }
     }
 
@@ -74,6 +87,7 @@ public sealed interface ControlCommand {
         List<String> args = words.subList(1, words.size());
         return switch (verb) {
             case "status" -> new Status(json(args));
+            case "sticky-for" -> new StickyFor(args.size() == 1 ? args.getFirst() : "");
             case "scale" -> new Scale(count(args));
             case "reload" -> noArguments(verb, args, new Reload());
             case "restart" -> noArguments(verb, args, new Restart());

@@ -47,6 +47,7 @@ public final class Worker {
     private final OptionalLong maxRequests;
     private final List<Warmup> warmups;
     private final Duration ramp;
+    private final boolean sticky;
     private final List<Runnable> warmupHooks = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Runnable> shutdownHandlers = new CopyOnWriteArrayList<>();
@@ -54,8 +55,9 @@ public final class Worker {
     private Thread shutdownHook;
 
     private Worker(int id, int generation, int workers, Duration timeout, Duration heartbeatInterval,
-                   OptionalLong maxRequests, List<Warmup> warmups, Duration ramp) {
+                   OptionalLong maxRequests, List<Warmup> warmups, Duration ramp, boolean sticky) {
         this.ramp = ramp;
+        this.sticky = sticky;
         this.maxRequests = maxRequests;
         this.warmups = List.copyOf(warmups);
         this.id = id;
@@ -105,7 +107,7 @@ public final class Worker {
                 env.containsKey("CLUSTERFLOCK_MAX_REQUESTS")
                         ? OptionalLong.of(Long.parseLong(env.get("CLUSTERFLOCK_MAX_REQUESTS"))) : OptionalLong.empty(),
                 WarmupEnvironment.decode(env.getOrDefault(WarmupEnvironment.VARIABLE, "")),
-                Duration.ofMillis(number(env, "CLUSTERFLOCK_RAMP_MS", 0))));
+                Duration.ofMillis(number(env, "CLUSTERFLOCK_RAMP_MS", 0)), "1".equals(env.get("CLUSTERFLOCK_STICKY"))));
     }
 
     private static int number(Map<String, String> env, String name, int fallback) {
@@ -144,6 +146,16 @@ public final class Worker {
      */
     public List<Warmup> warmups() {
         return warmups;
+    }
+
+    /**
+     * Whether the cluster runs sticky sessions: this worker's socket is its slot's own, and the
+     * kernel sends it the clients whose address maps to its slot. A connection this worker makes
+     * to wake its own acceptor must come from {@code 127.255.H.L}, where {@code H * 256 + L} is its
+     * id, to reach its slot's socket.
+     */
+    public boolean sticky() {
+        return sticky;
     }
 
     /**

@@ -26,7 +26,19 @@ final class Http {
 
     /** GETs {@code path}; {@code readTimeout} bounds each read of the answer. */
     static Response get(int port, String path, Duration readTimeout) throws IOException {
+        return getFrom(null, port, path, readTimeout);
+    }
+
+    /** GETs {@code path} over a connection from {@code client} (a loopback address such as 127.0.0.7; null: any). */
+    static Response getFrom(String client, int port, String path) throws IOException {
+        return getFrom(client, port, path, READ_TIMEOUT);
+    }
+
+    private static Response getFrom(String client, int port, String path, Duration readTimeout) throws IOException {
         try (Socket socket = new Socket()) {
+            if (client != null) {
+                socket.bind(new InetSocketAddress(client, 0));
+            }
             socket.connect(new InetSocketAddress(HOST, port), CONNECT_TIMEOUT_MS);
             socket.setSoTimeout((int) readTimeout.toMillis());
             OutputStream out = socket.getOutputStream();

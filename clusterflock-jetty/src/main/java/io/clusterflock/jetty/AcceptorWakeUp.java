@@ -1,12 +1,16 @@
 package io.clusterflock.jetty;
 
 import java.io.IOException;
+import io.clusterflock.internal.sticky.ClientMap;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Brings an acceptor out of a blocking {@code accept()} without closing the listening socket: one
@@ -27,17 +31,36 @@ final class AcceptorWakeUp {
 
     /** Where to connect, in order: the bound address, or loopback when bound to every interface. */
     private final List<InetSocketAddress> targets;
+    /** Where to connect from: with sticky sessions, the address that reaches this slot's socket. */
+    private final Optional<InetAddress> source;
 
-    private AcceptorWakeUp(List<InetSocketAddress> targets) {
+    private AcceptorWakeUp(List<InetSocketAddress> targets, Optional<InetAddress> source) {
         this.targets = targets;
+        this.source = source;
     }
 
-    /** For the socket bound to {@code local}. */
+    /** For the socket bound to {@code local}, shared by every worker. */
     static AcceptorWakeUp of(SocketAddress local) {
+        return of(local, OptionalInt.empty());
+    }
+
+    /**
+     * For the socket bound to {@code local}; with sticky sessions, slot {@code stickySlot}'s own: the
+     * connection then comes from the slot's wake-up address over IPv4, which the kernel's program
+     * sends to that socket whatever the client table ({@code ClientMap}). Bound to an IPv6 address
+     * only, it cannot be steered, and a drain may wait for a client of the slot instead.
+     */
+    static AcceptorWakeUp of(SocketAddress local, OptionalInt stickySlot) {
         if (!(local instanceof InetSocketAddress bound)) {
             throw new IllegalArgumentException("not an IP socket: " + local);
         }
-        return new AcceptorWakeUp(targets(bound));
+        List<InetSocketAddress> targets = targets(bound);
+        if (stickySlot.isEmpty()) {
+            return new AcceptorWakeUp(targets, Optional.empty());
+        }
+        List<InetSocketAddress> ipv4 = targets.stream().filter(t -> t.getAddress() instanceof Inet4Address).toList();
+        return ipv4.isEmpty() ? new AcceptorWakeUp(targets, Optional.empty())
+                : new AcceptorWakeUp(ipv4, Optional.of(ClientMap.wakeUpAddress(stickySlot.getAsInt())));
     }
 
     /** A wildcard address is reached through loopback; "::" takes IPv4 too, should ::1 be missing. */
@@ -57,6 +80,9 @@ final class AcceptorWakeUp {
     boolean connect() {
         for (InetSocketAddress target : targets) {
             try (Socket socket = new Socket()) {
+                if (source.isPresent()) {
+                    socket.bind(new InetSocketAddress(source.get(), 0));
+                }
                 socket.connect(target, CONNECT_TIMEOUT_MILLIS);
                 return true;
             } catch (IOException e) {

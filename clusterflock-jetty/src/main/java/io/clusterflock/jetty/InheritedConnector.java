@@ -3,6 +3,7 @@ package io.clusterflock.jetty;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,8 +51,13 @@ final class InheritedConnector extends ServerConnector {
 
     @Override
     public void open(ServerSocketChannel channel) throws IOException {
+        open(channel, OptionalInt.empty());
+    }
+
+    /** Opens on {@code channel}; with sticky sessions, the socket of slot {@code stickySlot}. */
+    void open(ServerSocketChannel channel, OptionalInt stickySlot) throws IOException {
         super.open(channel);
-        wakeUp = AcceptorWakeUp.of(channel.getLocalAddress());
+        wakeUp = AcceptorWakeUp.of(channel.getLocalAddress(), stickySlot);
     }
 
     /** Lets the acceptor take connections from now on, with a slow start over {@code ramp} (zero: none). */

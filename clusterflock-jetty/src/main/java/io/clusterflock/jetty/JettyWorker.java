@@ -5,6 +5,7 @@ import io.clusterflock.internal.os.ProcessTitle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,6 +45,8 @@ final class JettyWorker {
     private final LocalConnector local;
     private final DrainHandler drain;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Set first thing by {@link #stop}: a warm-up under way gives up quietly. */
+    private volatile boolean stopping;
 
     private JettyWorker(Worker worker, Consumer<Server> install) {
         this.worker = worker;
@@ -52,7 +55,7 @@ final class JettyWorker {
         this.server = new Server(threads);
         this.connector = new InheritedConnector(server);
         try {
-            connector.open(worker.channel());
+            connector.open(worker.channel(), worker.sticky() ? OptionalInt.of(worker.id()) : OptionalInt.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the inherited socket", e);
         }
@@ -98,10 +101,11 @@ final class JettyWorker {
      */
     private int warmUp() {
         try {
-            String what = new WarmUp(local, worker, () -> stopped.getCount() == 0).run();
+            String what = new WarmUp(local, worker, () -> stopping).run();
             LOG.log(System.Logger.Level.DEBUG, "worker " + worker.id() + " warmed up: " + what);
         } catch (WarmUp.Failed e) {
-            if (stopped.getCount() == 0) {
+            if (stopping) {
+                awaitStopped();
                 return 0;
             }
             LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " is not ready: " + e.getMessage(), e.getCause());
@@ -115,7 +119,11 @@ final class JettyWorker {
         }
         server.removeConnector(local);
         connector.admit(worker.ramp());
-        return stopped.getCount() > 0 ? -1 : 0;
+        if (stopping) {
+            awaitStopped();
+            return 0;
+        }
+        return -1;
     }
 
     /** Crossing a request mark: the master hears it now, not at the next heartbeat. */
@@ -170,7 +178,12 @@ final class JettyWorker {
     }
 
     /** Drains, then stops Jetty; safe to call more than once and from any thread. */
-    private synchronized void stop() {
+    private void stop() {
+        stopping = true;
+        drainAndStop();
+    }
+
+    private synchronized void drainAndStop() {
         if (stopped.getCount() == 0) {
             return;
         }

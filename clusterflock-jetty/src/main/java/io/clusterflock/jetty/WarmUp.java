@@ -43,7 +43,9 @@ final class WarmUp {
     String run() throws Failed {
         long started = System.nanoTime();
         try {
-            worker.warmUp();
+            if (!stopped.getAsBoolean()) {
+                worker.warmUp();
+            }
         } catch (RuntimeException e) {
             throw new Failed("a warm-up hook failed: " + e, e);
         }
@@ -78,6 +80,10 @@ final class WarmUp {
             throw new Failed(warmup.method() + " " + warmup.path() + " answered " + lastStatus + " to all "
                     + sent + " warm-up requests", null);
         }
+        if (lastStatus >= 400) {
+            LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": warm-up " + warmup.method() + " "
+                    + warmup.path() + " answered " + lastStatus + " (the last of " + sent + "): is it the request you meant to warm?");
+        }
         return sent;
     }
 
@@ -106,7 +112,10 @@ final class WarmUp {
     static byte[] raw(Warmup warmup) {
         byte[] body = warmup.body().getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder(warmup.method()).append(' ').append(warmup.path()).append(" HTTP/1.1\r\n")
-                .append("Host: localhost\r\n").append("Connection: close\r\n");
+                .append("Connection: close\r\n");
+        if (warmup.headers().keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Host"))) {
+            head.append("Host: localhost\r\n"); // unless the operator names the virtual host
+        }
         warmup.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         if (body.length > 0 || !warmup.method().equals("GET") && !warmup.method().equals("HEAD")) {
             head.append("Content-Length: ").append(body.length).append("\r\n");

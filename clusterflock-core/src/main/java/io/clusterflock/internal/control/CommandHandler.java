@@ -4,6 +4,8 @@ import io.clusterflock.control.ControlCommand;
 
 import io.clusterflock.internal.supervisor.Input;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,7 @@ final class CommandHandler {
     void handle(ControlCommand command, Answer answer) throws IOException {
         switch (command) {
             case ControlCommand.Status s -> status(s.json(), answer);
+            case ControlCommand.StickyFor s -> stickyFor(s.address(), answer);
             case ControlCommand.Scale s -> scale(s.workers(), answer);
             case ControlCommand.Reload _ -> reload(false, answer);
             case ControlCommand.Restart _ -> reload(true, answer);
@@ -44,6 +47,20 @@ final class CommandHandler {
     private void status(boolean json, Answer answer) throws IOException {
         StatusReport report = StatusReport.of(master);
         answer.line(json ? StatusJson.render(report) : String.join("\n", StatusText.render(report)));
+    }
+
+    /** Which slot a client address's connections go to, with sticky sessions. */
+    private void stickyFor(String text, Answer answer) throws IOException {
+        InetAddress address;
+        try {
+            address = InetAddress.ofLiteral(text);
+        } catch (IllegalArgumentException e) {
+            answer.line("error: sticky-for: '" + Quoting.shorten(text) + "' is not an IP address; use one such as 192.0.2.7 or 2001:db8::7");
+            return;
+        }
+        Optional<String> where = master.stickySlot(address);
+        answer.line(where.map(slot -> text + " goes to " + slot)
+                .orElse("error: the cluster does not run sticky sessions (--sticky): every worker takes from one queue"));
     }
 
     /** Keep {@code workers} workers (the supervisor declines, and logs why, while stopping). */

@@ -7,6 +7,7 @@ import io.clusterflock.internal.supervisor.RolloutState;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,6 +23,19 @@ public interface ControlledMaster {
 
     /** The listening address as the log shows it: "*:5000", "[::1]:8080". */
     String displayAddress();
+
+    /** How connections are spread over the workers: {@code shared} (one queue) or {@code sticky} (by client address). */
+    default String balance() {
+        return "shared";
+    }
+
+    /**
+     * With sticky sessions, where a client address's connections go, in words ({@code slot 2
+     * (bucket 57 of 256)}); empty without.
+     */
+    default Optional<String> stickySlot(java.net.InetAddress client) {
+        return Optional.empty();
+    }
 
     /** Which generation serves, and what became of the newest. */
     RolloutState rollout();

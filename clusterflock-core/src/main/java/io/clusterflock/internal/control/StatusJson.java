@@ -30,6 +30,7 @@ final class StatusJson {
         json.put("uptimeMillis", master.uptime().toMillis());
         json.put("listening", master.listening());
         json.put("port", master.port());
+        json.put("balance", master.balance());
         json.put("generation", master.rollout().serving());
         json.put("reload", reload(master.rollout()));
         json.put("workers", master.workers());

@@ -27,7 +27,8 @@ record StatusReport(MasterRow master, List<Row> rows) {
      * The master; {@code workers} is how many it keeps (its slots), {@code rollout} which
      * generation serves and what became of the newest.
      */
-    record MasterRow(long pid, String name, Duration uptime, String listening, int port, RolloutState rollout, int workers) {}
+    record MasterRow(long pid, String name, Duration uptime, String listening, int port, String balance,
+                     RolloutState rollout, int workers) {}
 
     /** One worker, or one slot backing off ({@code pid} empty, {@code respawnIn} present). */
     record Row(int slot, OptionalLong pid, int generation, State state, Optional<EndCause> ending, Optional<Duration> respawnIn,
@@ -56,7 +57,7 @@ record StatusReport(MasterRow master, List<Row> rows) {
         }
         rows.sort(Comparator.comparingInt(Row::slot).thenComparingInt(Row::generation));
         return new StatusReport(new MasterRow(master.pid(), master.name(), master.uptime(), master.displayAddress(),
-                master.address().getPort(), master.rollout(), slots.size()), List.copyOf(rows));
+                master.address().getPort(), master.balance(), master.rollout(), slots.size()), List.copyOf(rows));
     }
 
     private static Row workerRow(WorkerInfo worker, Optional<SlotInfo> slot, OptionalLong rss) {

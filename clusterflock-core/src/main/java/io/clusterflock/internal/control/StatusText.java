@@ -38,7 +38,8 @@ final class StatusText {
 
     private static String masterLine(StatusReport.MasterRow master) {
         return "cluster '" + master.name() + "': master pid " + master.pid() + ", up " + age(master.uptime())
-                + ", listening on " + master.listening() + ", generation " + master.rollout().serving()
+                + ", listening on " + master.listening()
+                + (master.balance().equals("sticky") ? " (sticky by client address)" : "") + ", generation " + master.rollout().serving()
                 + rollout(master.rollout()) + ", " + master.workers() + (master.workers() == 1 ? " worker" : " workers");
     }
 

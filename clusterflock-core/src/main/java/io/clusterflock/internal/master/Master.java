@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * supervisor thread and open the control socket to clients. Once stopped it releases all of it.
  */
 public final class Master {
-    private final ListenSocket socket;
+    private final Listeners listeners;
     private final IpcServer ipc;
     private final SupervisorLoop loop;
     /** Released in reverse order of acquisition once the master has stopped. */
@@ -44,8 +44,8 @@ public final class Master {
     /** Completes only after everything is released: whoever exits on it leaves nothing behind. */
     private final CompletableFuture<Integer> exitCode;
 
-    private Master(ListenSocket socket, IpcServer ipc, SupervisorLoop loop, Deque<AutoCloseable> resources) {
-        this.socket = socket;
+    private Master(Listeners listeners, IpcServer ipc, SupervisorLoop loop, Deque<AutoCloseable> resources) {
+        this.listeners = listeners;
         this.ipc = ipc;
         this.loop = loop;
         this.resources = resources;
@@ -71,7 +71,7 @@ public final class Master {
             }
             // First: a second master of a taken name is refused as such, not as "port in use".
             ControlServer control = acquire(resources, ControlServer.bind(options.name(), ProcessHandle.current().pid()));
-            ListenSocket socket = acquire(resources, listen(options));
+            Listeners socket = acquire(resources, listen(options));
             RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create());
             SupervisorLoop loop = new SupervisorLoop();
             IpcServer ipc = acquire(resources, IpcServer.start(directory.path(), loop::submit));
@@ -81,7 +81,7 @@ public final class Master {
                 acquire(resources, guard);
             }
             WorkerOutput output = acquire(resources, WorkerOutput.of(options));
-            WorkerLauncher launcher = new WorkerLauncher(options, command, socket.fd(),
+            WorkerLauncher launcher = new WorkerLauncher(options, command, socket,
                     guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache);
             Consumer<ClusterEvent> events = fanOut(options, ipc);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
@@ -129,8 +129,11 @@ public final class Master {
                         : "cannot run " + command + ": no such file"));
     }
 
-    private static ListenSocket listen(ClusterOptions options) {
-        return ListenSocket.open(options.host(), options.port(), options.backlog());
+    private static Listeners listen(ClusterOptions options) {
+        if (options.sticky()) {
+            return StickyListeners.open(options.host(), options.port(), options.backlog(), options.workers());
+        }
+        return new SharedListener(ListenSocket.open(options.host(), options.port(), options.backlog()));
     }
 
     private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc) {
@@ -159,12 +162,22 @@ public final class Master {
     }
 
     public InetSocketAddress address() {
-        return socket.address();
+        return listeners.address();
     }
 
     /** The listening address as the log shows it: "*:5000", "[::1]:8080". */
     public String displayAddress() {
-        return socket.displayAddress();
+        return listeners.displayAddress();
+    }
+
+    /** With sticky sessions, where {@code client}'s connections go, in words; empty without. */
+    public java.util.Optional<String> stickySlot(java.net.InetAddress client) {
+        return listeners instanceof StickyListeners sticky ? java.util.Optional.of(sticky.describe(client)) : java.util.Optional.empty();
+    }
+
+    /** How connections are spread over the workers: {@code shared} or {@code sticky}. */
+    public String balance() {
+        return listeners.balance();
     }
 
     public List<WorkerInfo> workers() {

@@ -42,6 +42,16 @@ record MasterControl(Master master, ClusterOptions options, long startedAt) impl
     }
 
     @Override
+    public String balance() {
+        return master.balance();
+    }
+
+    @Override
+    public java.util.Optional<String> stickySlot(java.net.InetAddress client) {
+        return master.stickySlot(client);
+    }
+
+    @Override
     public RolloutState rollout() {
         return master.rollout();
     }

@@ -28,11 +28,11 @@ final class WorkerLauncher implements ProcessPort {
     /** Set by the master for each worker; anything inherited under these names is dropped. */
     private static final List<String> MASTER_OWNED = List.of(
             "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC",
-            "CLUSTERFLOCK_MAX_REQUESTS", "CLUSTERFLOCK_RAMP_MS", WarmupEnvironment.VARIABLE);
+            "CLUSTERFLOCK_MAX_REQUESTS", "CLUSTERFLOCK_RAMP_MS", "CLUSTERFLOCK_STICKY", WarmupEnvironment.VARIABLE);
 
     private final ClusterOptions options;
     private final Path command;
-    private final int socketFd;
+    private final Listeners listeners;
     private final int processGroup;
     private final Trampoline trampoline = Trampoline.find();
     private final Map<String, String> baseEnvironment;
@@ -45,7 +45,7 @@ final class WorkerLauncher implements ProcessPort {
     /** Each unreaped worker's IPC token, forgotten once its exit is taken in. */
     private final Map<Long, String> tokens = new ConcurrentHashMap<>();
 
-    WorkerLauncher(ClusterOptions options, Path command, int socketFd, long processGroup, IpcServer ipc,
+    WorkerLauncher(ClusterOptions options, Path command, Listeners listeners, long processGroup, IpcServer ipc,
                    Path notifySocket, Consumer<Input> sink, WorkerOutput output, AotCache aotCache) {
         this.aotCache = aotCache;
         this.ipc = ipc;
@@ -53,7 +53,7 @@ final class WorkerLauncher implements ProcessPort {
         this.notifySocket = notifySocket;
         this.options = options;
         this.command = command;
-        this.socketFd = socketFd;
+        this.listeners = listeners;
         this.processGroup = (int) processGroup;
         this.sink = sink;
         this.baseEnvironment = baseEnvironment(options);
@@ -76,6 +76,9 @@ final class WorkerLauncher implements ProcessPort {
         env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
         env.put("CLUSTERFLOCK_HEARTBEAT_MS", Long.toString(heartbeatMillis(options)));
         requestLimit.ifPresent(limit -> env.put("CLUSTERFLOCK_MAX_REQUESTS", Long.toString(limit)));
+        if (options.sticky()) {
+            env.put("CLUSTERFLOCK_STICKY", "1"); // the slot's own socket: a drain wakes its acceptor from the slot's address
+        }
         if (!options.ramp().isZero()) {
             env.put("CLUSTERFLOCK_RAMP_MS", Long.toString(options.ramp().toMillis()));
         }
@@ -96,6 +99,7 @@ final class WorkerLauncher implements ProcessPort {
         }
         try (WorkerOutput.Streams streams = output.open(id)) {
             Map<Integer, Integer> fds = new HashMap<>(streams.fds());
+            int socketFd = listeners.fdFor(id);
             fds.put(0, socketFd);
             fds.put(3, socketFd);
             long pid = Spawner.spawn(new Spawner.Request(trampoline.executable(command),
@@ -114,6 +118,11 @@ final class WorkerLauncher implements ProcessPort {
             ipc.revoke(token);
             throw new SpawnException(e.getMessage());
         }
+    }
+
+    @Override
+    public void serving(java.util.Set<Integer> slots) {
+        listeners.serving(slots);
     }
 
     /**

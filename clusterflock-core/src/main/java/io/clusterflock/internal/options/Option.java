@@ -108,7 +108,11 @@ public final class Option<T> {
      */
     public T parse(String text) {
         TextForm<T> textForm = form.orElseThrow(() -> new IllegalStateException(name + " is not set from text"));
-        return textForm.read(text).orElseThrow(() -> new OptionException(name, text, allowed()));
+        try {
+            return textForm.read(text).orElseThrow(() -> new OptionException(name, text, allowed()));
+        } catch (TextForm.Unreadable e) {
+            throw new OptionException(name, text, allowed() + " (" + e.getMessage() + ")");
+        }
     }
 
     /** Sets {@code value} through the builder's own method, as code would. */

@@ -56,6 +56,12 @@ public final class Options {
             .help("Listen backlog: connections the kernel queues while every worker is busy")
             .reachedBy(Builder::backlog, ClusterOptions::backlog);
 
+    public static final Option<Boolean> STICKY = Option.named("sticky", TextForm.toggle())
+            .flags("--sticky").property()
+            .byDefault(false, "off")
+            .help("Every connection of one client address goes to the same slot: a socket per slot, picked by the kernel")
+            .reachedBy(Builder::sticky, ClusterOptions::sticky);
+
     public static final Option<Duration> TIMEOUT = Option.named("timeout", TextForm.duration())
             .flags("-t", "--timeout").label("DURATION").property()
             .byDefault(Duration.ofSeconds(10), "10s")
@@ -231,7 +237,7 @@ public final class Options {
             .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
-    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, TIMEOUT, READY_WHEN,
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, TIMEOUT, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);

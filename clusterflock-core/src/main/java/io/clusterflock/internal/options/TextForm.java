@@ -64,7 +64,7 @@ public record TextForm<T>(Function<String, Optional<T>> reader, Function<T, Stri
             try {
                 return Optional.of(Warmup.parse(text));
             } catch (IllegalArgumentException e) {
-                return Optional.empty();
+                throw new Unreadable(e.getMessage());
             }
         }, Warmup::text, "[METHOD] PATH, then '; count N', '; for DURATION', '; header NAME: VALUE', '; body TEXT' or '; body @FILE'");
     }
@@ -94,7 +94,14 @@ public record TextForm<T>(Function<String, Optional<T>> reader, Function<T, Stri
                 TextForm::lowerCase, allowed);
     }
 
-    /** The value {@code text} stands for, or empty. */
+    /** Text a reader refuses with a reason of its own, for the operator: what exactly is wrong. */
+    public static final class Unreadable extends RuntimeException {
+        public Unreadable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** The value {@code text} stands for, or empty. @throws Unreadable saying why it is not */
     public Optional<T> read(String text) {
         return reader.apply(text == null ? "" : text);
     }

@@ -34,6 +34,10 @@ final class Libc {
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
+    static final int SO_REUSEPORT = 15;
+    static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    static final int IPPROTO_TCP = 6;
+    static final int TCP_INFO = 11;
     static final int IPPROTO_IPV6 = 41;
     static final int IPV6_V6ONLY = 26;
     /** sizeof(struct sockaddr_storage): room for any address getsockname can return. */
@@ -89,6 +93,8 @@ final class Libc {
     static final MethodHandle SOCKET = withErrno("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle SETSOCKOPT =
             withErrno("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle GETSOCKOPT =
+            withErrno("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     static final MethodHandle BIND = withErrno("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle LISTEN = withErrno("listen", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle GETSOCKNAME = withErrno("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);

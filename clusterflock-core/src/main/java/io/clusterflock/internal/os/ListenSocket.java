@@ -49,12 +49,20 @@ public final class ListenSocket implements AutoCloseable {
      * @throws NativeException e.g. "cannot listen on *:5000: Address already in use"
      */
     public static ListenSocket open(String host, int port, int backlog) {
+        return open(host, port, backlog, false);
+    }
+
+    /**
+     * {@link #open}, with {@code SO_REUSEPORT} when {@code reusePort}: sockets of one user bound so
+     * to one address and port form a group, each with its own accept queue ({@link ReuseportGroup}).
+     */
+    static ListenSocket open(String host, int port, int backlog, boolean reusePort) {
         Platform.requireSupported();
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
         }
         if (host == null || host.isEmpty() || host.equals("*")) {
-            return openOnAllInterfaces(port, backlog);
+            return openOnAllInterfaces(port, backlog, reusePort);
         }
         InetAddress address;
         try {
@@ -68,13 +76,13 @@ public final class ListenSocket implements AutoCloseable {
         if (socket.failed()) {
             throw failure(label, port, socket.errno());
         }
-        return setUp(socket.value(), address, port, backlog, label, false);
+        return setUp(socket.value(), address, port, backlog, label, false, reusePort);
     }
 
-    private static ListenSocket openOnAllInterfaces(int port, int backlog) {
+    private static ListenSocket openOnAllInterfaces(int port, int backlog, boolean reusePort) {
         Libc.Result v6 = newSocket(AF_INET6);
         if (!v6.failed()) {
-            return setUp(v6.value(), InetAddress.ofLiteral("::"), port, backlog, "*", true);
+            return setUp(v6.value(), InetAddress.ofLiteral("::"), port, backlog, "*", true, reusePort);
         }
         if (v6.errno() != Libc.EAFNOSUPPORT) {
             throw failure("*", port, v6.errno());
@@ -83,7 +91,7 @@ public final class ListenSocket implements AutoCloseable {
         if (v4.failed()) {
             throw failure("*", port, v4.errno());
         }
-        return setUp(v4.value(), InetAddress.ofLiteral("0.0.0.0"), port, backlog, "*", false);
+        return setUp(v4.value(), InetAddress.ofLiteral("0.0.0.0"), port, backlog, "*", false, reusePort);
     }
 
     private static Libc.Result newSocket(int family) {
@@ -91,8 +99,8 @@ public final class ListenSocket implements AutoCloseable {
         return Libc.call(Libc.SOCKET, family, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
     }
 
-    private static ListenSocket setUp(
-            int newFd, InetAddress address, int port, int backlog, String label, boolean dualStack) {
+    private static ListenSocket setUp(int newFd, InetAddress address, int port, int backlog, String label,
+                                      boolean dualStack, boolean reusePort) {
         int fd = moveAboveLowFds(newFd, label, port);
         try (Arena arena = Arena.ofConfined()) {
             if (dualStack) {
@@ -100,6 +108,9 @@ public final class ListenSocket implements AutoCloseable {
             }
             // Lets a restarted master bind while old connections sit in TIME_WAIT.
             setIntOption(arena, fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, 1, label, port);
+            if (reusePort) {
+                setIntOption(arena, fd, Libc.SOL_SOCKET, Libc.SO_REUSEPORT, 1, label, port);
+            }
             MemorySegment sockaddr = sockaddr(arena, address, port);
             check(Libc.call(Libc.BIND, fd, sockaddr, (int) sockaddr.byteSize()), label, port);
             check(Libc.call(Libc.LISTEN, fd, backlog), label, port);

@@ -34,7 +34,11 @@ sealed interface Lifecycle {
     /** Serving. */
     record Ready() implements Lifecycle {}
 
-    /** Serving while its replacement starts in its slot (a recycle); stopped once that one is ready. */
+    /**
+     * Serving while its replacement starts in its slot (a recycle); stopped once that one is ready,
+     * or, recycled by requests, once it also reaches its limit (or has taken as long again as it took
+     * to get half-way).
+     */
     record Replacing(EndCause why) implements Lifecycle {}
 
     /** Asked to stop (SIGTERM) and draining; killed if still running at {@code killAt}. */

@@ -100,10 +100,20 @@ final class Pool {
         return in(slot).filter(w -> w.life.serving()).map(w -> w.generation).max(Integer::compare);
     }
 
-    /** Recycled workers whose replacement is not ready yet. */
-    long replacementsStarting() {
-        return workers.stream().filter(w -> w.life instanceof Lifecycle.Replacing)
-                .filter(w -> slot(w.id).map(s -> !hasReady(s, s.targetGeneration)).orElse(false)).count();
+    /** The ids of the slots that have a serving worker (ready, or serving while being replaced). */
+    java.util.Set<Integer> servingSlots() {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        for (WorkerProcess worker : workers) {
+            if (worker.life.serving() && slots.containsKey(worker.id)) {
+                ids.add(worker.id);
+            }
+        }
+        return java.util.Set.copyOf(ids);
+    }
+
+    /** Workers starting, for whatever reason: not ready yet. */
+    long starting() {
+        return workers.stream().filter(w -> w.life instanceof Lifecycle.Starting).count();
     }
 
     /** Whether every slot serves a ready worker of its target generation, and no retired slot's worker is left. */

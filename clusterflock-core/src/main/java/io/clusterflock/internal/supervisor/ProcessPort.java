@@ -29,6 +29,13 @@ public interface ProcessPort {
     default void reaped(long pid, ExitStatus status) {
     }
 
+    /**
+     * The slots that have a ready (serving) worker changed to {@code slots}: with sticky sessions,
+     * new connections are steered to them.
+     */
+    default void serving(java.util.Set<Integer> slots) {
+    }
+
     /** A worker could not be spawned; the message is for the operator. */
     final class SpawnException extends RuntimeException {
         public SpawnException(String message) {

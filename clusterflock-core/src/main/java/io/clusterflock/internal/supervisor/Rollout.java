@@ -58,7 +58,8 @@ final class Rollout {
         turning.clear();
         waiting.add(done);
         for (Slot slot : pool.slots()) {
-            // What it serves until its turn; one that serves nothing waits for the new generation.
+            // What it serves until its turn; one that serves nothing waits for the new generation (and
+            // keeps its backoff until its turn: reloads sent in a loop never defeat it).
             slot.targetGeneration = pool.servingGeneration(slot).orElse(generation);
             queue.add(slot.id);
         }
@@ -91,14 +92,22 @@ final class Rollout {
     void added(Slot slot, long now) {
         if (underWay) {
             slot.targetGeneration = generation;
+            queue.remove(slot.id); // a retired slot's id may come back
+            turning.remove(slot.id);
             queue.addFirst(slot.id);
             advance(now);
         }
     }
 
+    /** A slot a resize took away is nobody's turn any more. */
+    void retired(Slot slot) {
+        queue.remove(slot.id);
+        turning.remove(slot.id);
+    }
+
     /** Whether the slot waits for its turn with nothing to run meanwhile: it is not to be spawned yet. */
     boolean waitingTurn(Slot slot) {
-        return underWay && slot.targetGeneration == generation && queue.contains(slot.id);
+        return underWay && slot.targetGeneration == generation && queue.contains(slot.id) && !turning.contains(slot.id);
     }
 
     /** One slot at a time for a rolling restart; {@code reloadSurge} for a reload. */

@@ -52,8 +52,11 @@ public final class Supervisor {
     private final Recycling recycling;
     private final Watchdog watchdog;
     private final Resizes resizes;
+    private final Retirements retirements;
     private Phase phase = Phase.RUNNING;
     private boolean graceful = true;
+    /** The slots with a serving worker, as last told to the process port. */
+    private java.util.Set<Integer> serving = java.util.Set.of();
 
     public Supervisor(ClusterOptions options, ProcessPort processes, Clock clock, Consumer<ClusterEvent> events) {
         this.options = options;
@@ -68,6 +71,7 @@ public final class Supervisor {
         this.recycling = new Recycling(options, pool, actions);
         this.watchdog = new Watchdog(options, pool, actions);
         this.resizes = new Resizes(pool);
+        this.retirements = new Retirements(pool, actions, options.sticky());
         for (int i = 0; i < options.workers(); i++) {
             pool.addSlot(0);
         }
@@ -137,7 +141,7 @@ public final class Supervisor {
         pool.find(pid).ifPresent(worker -> {
             worker.lastHeartbeat = OptionalLong.of(clock.nanoTime());
             if (requests >= 0) {
-                recycling.requests(worker, requests);
+                recycling.requests(worker, requests, clock.nanoTime());
             }
         });
     }
@@ -217,11 +221,8 @@ public final class Supervisor {
     /** Takes a slot out of the desired state; its workers are stopped and never re-forked. */
     private void retire(Slot slot) {
         pool.removeSlot(slot);
-        for (WorkerProcess worker : pool.workers()) {
-            if (worker.id == slot.id && worker.life.stoppable()) {
-                actions.stop(worker, new EndCause.ScaledDown());
-            }
-        }
+        rollout.retired(slot);
+        retirements.retired(slot, clock.nanoTime());
     }
 
     /** A new generation: for every slot at once, or slot by slot when {@code rollingRestart}. */
@@ -267,11 +268,17 @@ public final class Supervisor {
         watchdog.enforce(now); // first: a worker proven ready by now lets the cull below go ahead
         if (phase == Phase.RUNNING) {
             rollout.advance(now);
+            retirements.enforce(now);
             cullSuperseded(); // before a new recycle: the worker a ready replacement supersedes is stopping first
             recycling.enforce(now);
             respawns.spawnMissing(now);
             rollout.finishIfDone();
             resizes.finishIfDone();
+        }
+        java.util.Set<Integer> nowServing = pool.servingSlots();
+        if (!nowServing.equals(serving)) {
+            serving = nowServing;
+            processes.serving(nowServing);
         }
         if (phase == Phase.STOPPING && pool.isEmpty()) {
             phase = Phase.STOPPED;
@@ -304,7 +311,7 @@ public final class Supervisor {
         if (worker.generation < slot.targetGeneration || !(worker.life instanceof Lifecycle.Replacing r)) {
             return Optional.of(new EndCause.Replaced(slot.targetGeneration, rollout.state().rolling()));
         }
-        return recycling.retirement(worker, r);
+        return recycling.retirement(worker, r, clock.nanoTime());
     }
 
     /** The earliest time (nanos) at which {@link #reconcile} has something to do, if any. */
@@ -312,7 +319,7 @@ public final class Supervisor {
         Stream<OptionalLong> timers = pool.workers().stream()
                 .flatMap(w -> Stream.of(watchdog.due(w), recycling.due(w)));
         if (phase == Phase.RUNNING) {
-            timers = Stream.concat(timers, pool.slots().stream().map(respawns::due));
+            timers = Stream.concat(timers, Stream.concat(pool.slots().stream().map(respawns::due), Stream.of(retirements.due())));
         }
         OptionalLong next = OptionalLong.empty();
         for (OptionalLong timer : timers.filter(OptionalLong::isPresent).toList()) {

@@ -20,6 +20,8 @@ final class WorkerProcess {
     OptionalLong requests = OptionalLong.empty();
     /** Since when its memory has been above the limit (nanos); empty while below. */
     OptionalLong overMemorySince = OptionalLong.empty();
+    /** When its replacement started because it was half-way to its request limit (nanos). */
+    OptionalLong halfwayAt = OptionalLong.empty();
     /** Whether it was ever ready: a worker that dies before is a failed start. */
     boolean wasReady;
 

@@ -17,7 +17,8 @@ class ControlCommandTest {
     void everyCommandReadsBackFromItsOwnLine() {
         for (ControlCommand command : List.of(new ControlCommand.Status(false), new ControlCommand.Status(true),
                 new ControlCommand.Scale(1), new ControlCommand.Scale(1024), new ControlCommand.Reload(),
-                new ControlCommand.Restart(), new ControlCommand.Stop(), new ControlCommand.Kill())) {
+                new ControlCommand.Restart(), new ControlCommand.Stop(), new ControlCommand.Kill(),
+                new ControlCommand.StickyFor("127.0.0.7"), new ControlCommand.StickyFor("2001:db8::7"))) {
             assertEquals(command, ControlCommand.parse(command.line()), command.line());
         }
     }
@@ -59,6 +60,8 @@ class ControlCommandTest {
         assertEquals("reload takes no arguments", message("reload now"));
         assertEquals("stop takes no arguments", message("stop --force"));
         assertEquals("status takes only --json, not '--yaml'", message("status --yaml"));
+        assertEquals("sticky-for takes one IP address, such as 192.0.2.7 or 2001:db8::7", message("sticky-for"));
+        assertEquals("sticky-for takes one IP address, such as 192.0.2.7 or 2001:db8::7", message("sticky-for 1.2.3.4 5.6.7.8"));
     }
 
     private static String message(String line) {

@@ -115,6 +115,16 @@ class ControlServerTest {
     }
 
     @Test
+    void stickyForSaysWhereAnAddressGoesOrWhyItCannot() throws IOException {
+        assertEquals("error: the cluster does not run sticky sessions (--sticky): every worker takes from one queue\n",
+                ask("sticky-for 127.0.0.7\n"));
+        master.stickySlot = address -> java.util.Optional.of("slot 1 (bucket 9 of 256)");
+        assertEquals("127.0.0.7 goes to slot 1 (bucket 9 of 256)\n", ask("sticky-for 127.0.0.7\n"));
+        assertEquals("error: sticky-for: 'shop.example.com' is not an IP address; use one such as 192.0.2.7 or 2001:db8::7\n",
+                ask("sticky-for shop.example.com\n"));
+    }
+
+    @Test
     void badInputGetsAnErrorLineAndChangesNothing() throws IOException {
         assertEquals("error: unknown command 'hello'; commands: " + ControlCommand.USAGE + "\n", ask("hello\n"));
         assertEquals("error: scale: '0' is not allowed; use a whole number from 1 to 1024\n", ask("scale 0\n"));

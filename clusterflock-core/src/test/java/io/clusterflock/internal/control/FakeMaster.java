@@ -23,6 +23,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * draining worker of slot 2's old generation, slot 3 backing off after exiting with code 3.
  */
 final class FakeMaster implements ControlledMaster {
+    String balance = "shared";
+    java.util.function.Function<java.net.InetAddress, java.util.Optional<String>> stickySlot = address -> java.util.Optional.empty();
     final List<Input> submitted = new CopyOnWriteArrayList<>();
     final CompletableFuture<Integer> stopped = new CompletableFuture<>();
     static final WorkerExit HUNG = new WorkerExit(1, 4710, 1, ExitStatus.killed(9), new EndCause.Hung(Duration.ofSeconds(5)),
@@ -73,6 +75,16 @@ final class FakeMaster implements ControlledMaster {
     @Override
     public String displayAddress() {
         return "*:5000";
+    }
+
+    @Override
+    public String balance() {
+        return balance;
+    }
+
+    @Override
+    public java.util.Optional<String> stickySlot(java.net.InetAddress client) {
+        return stickySlot.apply(client);
     }
 
     @Override

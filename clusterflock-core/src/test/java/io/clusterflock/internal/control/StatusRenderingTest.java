@@ -46,10 +46,18 @@ class StatusRenderingTest {
     }
 
     @Test
+    void stickySessionsShowInTheMastersLine() {
+        master.balance = "sticky";
+
+        assertTrue(StatusText.render(StatusReport.of(master)).getFirst().contains("listening on *:5000 (sticky by client address), "));
+        assertTrue(StatusJson.render(StatusReport.of(master)).contains("\"balance\":\"sticky\""));
+    }
+
+    @Test
     void jsonHasEveryFieldWithNullWhereNothingApplies() {
         String json = StatusJson.render(StatusReport.of(master));
         assertTrue(json.startsWith("{\"master\":{\"pid\":4711,\"name\":\"default\",\"uptimeMillis\":192000,"
-                + "\"listening\":\"*:5000\",\"port\":5000,\"generation\":1,\"reload\":null,\"workers\":4},"
+                + "\"listening\":\"*:5000\",\"port\":5000,\"balance\":\"shared\",\"generation\":1,\"reload\":null,\"workers\":4},"
                 + "\"workers\":[{\"slot\":0,\"pid\":4712,\"generation\":1,\"state\":\"ready\",\"ending\":null,\"respawnInMillis\":null,"
                 + "\"uptimeMillis\":192"), json);
         assertTrue(json.contains(",\"restarts\":0,\"rssBytes\":50541363,\"requests\":1234,\"lastExit\":null},"), json);

@@ -13,6 +13,8 @@ final class FakeProcesses implements ProcessPort {
     final List<Spawn> spawns = new ArrayList<>();
     final List<Sent> signals = new ArrayList<>();
     final Set<Long> alive = new HashSet<>();
+    /** Each change of the slots with a serving worker, in order. */
+    final List<Set<Integer>> serving = new ArrayList<>();
     /** What the supervisor asked, in order: "spawn 0", "reaped 100", "signal 100 15". */
     final List<String> calls = new ArrayList<>();
     private final FakeClock clock;
@@ -48,6 +50,11 @@ final class FakeProcesses implements ProcessPort {
     @Override
     public void reaped(long pid, io.clusterflock.ExitStatus status) {
         calls.add("reaped " + pid);
+    }
+
+    @Override
+    public void serving(Set<Integer> slots) {
+        serving.add(Set.copyOf(slots));
     }
 
     Spawn last() {

@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest extends SupervisorFixture {
     private static final Duration AFTER = Duration.ofSeconds(2);
 
-    private List<Integer> generations(WorkerState state) {
-        return supervisor.snapshot().stream().filter(w -> w.state() == state).map(WorkerInfo::generation).toList();
-    }
 
     @Test
     void aWorkerThatSaysNothingIsReadyOnceItHasStayedUp() {

@@ -73,4 +73,9 @@ abstract class SupervisorFixture {
     WorkerExit lastExit() {
         return eventsOf(ClusterEvent.Exit.class).getLast().exit();
     }
+
+    /** The generations of the workers in {@code state}, by slot. */
+    List<Integer> generations(WorkerState state) {
+        return supervisor.snapshot().stream().filter(w -> w.state() == state).map(WorkerInfo::generation).toList();
+    }
 }

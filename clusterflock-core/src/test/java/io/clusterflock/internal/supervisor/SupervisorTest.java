@@ -278,6 +278,59 @@ class SupervisorTest extends SupervisorFixture {
     }
 
     @Test
+    void withStickySessionsARetiredSlotsWorkerServesOnUntilItsSocketHasSettled() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING).sticky(true));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        input(new Input.Resize(1));
+        assertEquals(java.util.Set.of(0), processes.serving.getLast(), "its slot left the client map at once");
+        assertEquals(List.of(), processes.signalled(Signals.TERM), "but it still takes what is queued on its socket");
+
+        runToNextDeadline();
+        assertEquals(1, processes.signalled(Signals.TERM).size());
+        assertEquals(Retirements.STICKY_SETTLE.toNanos(), clock.now - processes.spawns.getFirst().at());
+    }
+
+    @Test
+    void theProcessPortHearsWhichSlotsServeAsTheyChange() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        long first = processes.spawns.get(0).pid();
+        exit(first, ExitStatus.killed(Signals.KILL));
+        runToNextDeadline();
+        input(new Input.WorkerListening(processes.last().pid()));
+
+        assertEquals(List.of(java.util.Set.of(0), java.util.Set.of(0, 1), java.util.Set.of(1), java.util.Set.of(0, 1)),
+                processes.serving);
+    }
+
+    @Test
+    void aSlotRetiredAndAddedBackDuringAReloadStillGetsItsTurn() {
+        start(4, b -> b.readyWhen(ReadyWhen.LISTENING).reloadSurge(1));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        input(new Input.Reload(false)); // slot 0 turns, the others wait
+        input(new Input.Resize(3));
+        for (long pid : processes.signalled(Signals.TERM)) {
+            exit(pid, ExitStatus.exited(0)); // the retired slot's worker goes: its id is free again
+        }
+        input(new Input.Resize(4)); // the free id comes back, while its old turn may still be queued
+        java.util.Set<Long> told = new java.util.HashSet<>();
+        for (int round = 0; round < 20 && eventsOf(ClusterEvent.ReloadFinished.class).isEmpty(); round++) {
+            for (FakeProcesses.Spawn spawn : List.copyOf(processes.spawns)) {
+                if (told.add(spawn.pid())) {
+                    input(new Input.WorkerListening(spawn.pid()));
+                }
+            }
+            for (long pid : processes.signalled(Signals.TERM)) {
+                if (processes.alive.contains(pid)) {
+                    exit(pid, ExitStatus.exited(0));
+                }
+            }
+        }
+        assertEquals(1, eventsOf(ClusterEvent.ReloadFinished.class).size(), "the reload finishes");
+        assertEquals(List.of(1, 1, 1, 1), generations(WorkerState.READY));
+    }
+
+    @Test
     void aSlotAddedDuringAReloadStartsWithinTheSurge() {
         start(2, b -> b.readyWhen(ReadyWhen.LISTENING).reloadSurge(1));
         processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
@@ -328,6 +381,7 @@ class SupervisorTest extends SupervisorFixture {
         long first = processes.spawns.get(0).pid();
         input(new Input.WorkerHeartbeat(first, 499));
         assertEquals(2, processes.spawns.size());
+        clock.advance(Duration.ofSeconds(10)); // half-way after 10 s: it goes 10 s later whatever its count
         input(new Input.WorkerHeartbeat(first, 500));
         assertEquals(3, processes.spawns.size(), "half-way: the replacement starts");
         assertEquals(0, processes.last().id());
@@ -336,6 +390,33 @@ class SupervisorTest extends SupervisorFixture {
         input(new Input.WorkerHeartbeat(first, 1003));
         assertEquals(List.of(first), processes.signalled(Signals.TERM));
         assertEquals(new EndCause.MaxRequests(1003, 1000), eventsOf(ClusterEvent.Stopping.class).getLast().cause());
+    }
+
+    @Test
+    void aWorkerHalfwayToItsLimitWhoseTrafficDropsGoesOnceItHasTakenAsLongAgain() {
+        start(1, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1000).maxRequestsJitter(0));
+        long first = processes.last().pid();
+        input(new Input.WorkerListening(first));
+        clock.advance(Duration.ofSeconds(10));
+        input(new Input.WorkerHeartbeat(first, 500));
+        input(new Input.WorkerListening(processes.last().pid()));
+        input(new Input.WorkerHeartbeat(first, 400)); // a beat read before the mark, arriving after it
+        assertEquals(List.of(), processes.signalled(Signals.TERM));
+
+        runToNextDeadline();
+        assertEquals(List.of(first), processes.signalled(Signals.TERM), "10 s after half-way, 10 s after its start");
+        assertEquals(new EndCause.MaxRequests(500, 1000), eventsOf(ClusterEvent.Stopping.class).getLast().cause());
+    }
+
+    @Test
+    void aLimitOfOneRequestRecyclesNoIdleWorker() {
+        start(1, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1).maxRequestsJitter(0));
+        long first = processes.last().pid();
+        input(new Input.WorkerListening(first));
+        input(new Input.WorkerHeartbeat(first, 0));
+        assertEquals(1, processes.spawns.size());
+        input(new Input.WorkerHeartbeat(first, 1));
+        assertEquals(2, processes.spawns.size());
     }
 
     @Test
