@@ -11,7 +11,7 @@
 # A part is bench/PART.sh, except warm-after-kill: bench/aot-warmup.sh.
 #   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
 source "$(dirname "$0")/lib.sh"
-ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle peers-reload reload-pace"
+ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle sticky peers-reload reload-pace"
 QUICK="" PARTS=$ALL
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +38,7 @@ args() { # the arguments of a part
     fairness) echo "--duration 2" ;;
     respawn) echo "--kills 2" ;;
     warm-after-kill) echo "--kills 1 --variants off,aot" ;;
+    sticky) echo "--duration 3" ;;
     chaos|recycle) echo "--duration 5" ;;
     peers-reload|reload-pace) echo "--duration 3 --reloads 2 --interval 1.5" ;;
   esac
@@ -112,7 +113,7 @@ targets() {
   echo "| target | measured | |"
   echo "|---|---|---|"
   local part any=""
-  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle overhead fairness; do
+  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle sticky overhead fairness; do
     [ -s "$RESULTS/$part.targets" ] && { cat "$RESULTS/$part.targets"; any=1; }
   done
   [ -n "$any" ] || echo "| (no part ran) | | |"
@@ -226,6 +227,16 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "<!-- analysis -->"
   echo
+  echo "## Sticky sessions"
+  echo
+  echo "\`--sticky\` against the shared queue, with connections from 16 client addresses (wrk has one):"
+  echo "throughput, latency, how answers spread over the workers, whether each client stayed on one worker,"
+  echo "and what a \`kill -9\` of a worker costs in each mode (bench/sticky.sh):"
+  echo
+  section sticky
+  echo
+  echo "<!-- analysis -->"
+  echo
   echo "## Master overhead"
   echo
   echo "What the process that supervises costs while its workers are under load. clusterflock's master never"
@@ -256,7 +267,7 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "bench/all.sh --quick --parts chaos,recycle   # a smoke run of some parts (numbers meaningless)"
   echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
   echo "bench/keepalive-rounds.sh; bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
-  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh"
+  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh"
   echo '```'
   echo
   echo "Ports 5200–5299 on 127.0.0.1; every script stops what it started, also when interrupted. wrk alone"

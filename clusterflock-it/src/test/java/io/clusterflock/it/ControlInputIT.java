@@ -44,7 +44,7 @@ class ControlInputIT {
                     () -> ControlWire.exchange(socket, "sta".getBytes(StandardCharsets.UTF_8), false),
                     runnable -> Thread.ofVirtual().start(runnable));
 
-            assertEquals("error: unknown command 'hello'; commands: status [--json], scale N, reload, restart, stop, kill\n",
+            assertEquals("error: unknown command 'hello'; commands: status [--json], sticky-for ADDRESS, scale N, reload, restart, stop, kill\n",
                     ControlWire.exchange(socket, "hello\n"));
             assertEquals("error: the command line is not UTF-8 text\n",
                     ControlWire.exchange(socket, new byte[] {(byte) 0xff, (byte) 0xfe, 's', '\n'}, true));
@@ -55,7 +55,7 @@ class ControlInputIT {
             assertEquals("error: scale: '99999999999999999999' is not allowed; use a whole number from 1 to 1024\n",
                     ControlWire.exchange(socket, "scale 99999999999999999999\n"));
             assertEquals("", ControlWire.exchange(socket, new byte[0], true), "connected and closed: nothing to say");
-            assertEquals("error: unknown command 'reload;'; commands: status [--json], scale N, reload, restart, stop, kill\n",
+            assertEquals("error: unknown command 'reload;'; commands: status [--json], sticky-for ADDRESS, scale N, reload, restart, stop, kill\n",
                     ControlWire.exchange(socket, "reload; rm -rf /\n"));
 
             List<Future<String>> answers = new ArrayList<>();
