@@ -45,6 +45,7 @@ class StickyIT {
             master.awaitReady(master.startedPids(), WAIT);
             Map<String, Answer> first = answers(master.port());
             Map<String, Integer> slots = slots(first);
+            assertTrue(first.values().stream().noneMatch(answer -> answer.pid() == master.pid()), "the master answered");
             assertTrue(new HashSet<>(slots.values()).size() >= 2, "12 addresses on one slot: " + slots);
             String client = CLIENTS.get(3);
             assertTrue(ControlCli.ok(master.runtimeDirectory(), "status", "--sticky-for", client).stdout()

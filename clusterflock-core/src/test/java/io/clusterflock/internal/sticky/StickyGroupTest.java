@@ -77,6 +77,17 @@ class StickyGroupTest {
     }
 
     @Test
+    void aProgramTheKernelRefusesIsReportedWithTheAddress() {
+        try (ReuseportGroup group = ReuseportGroup.open("127.0.0.1", 0, 16)) {
+            List<io.clusterflock.internal.os.Bpf> jumpsPastTheEnd = List.of(io.clusterflock.internal.os.Bpf.jumpAlways(5));
+            io.clusterflock.internal.os.NativeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.clusterflock.internal.os.NativeException.class, () -> group.attach(jumpsPastTheEnd));
+            org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().startsWith(
+                    "cannot attach the client-address program to the sockets of 127.0.0.1:" + group.port() + ": "), refused.getMessage());
+        }
+    }
+
+    @Test
     void aNewProgramTakesOverAtOnce() throws Exception {
         try (ReuseportGroup group = ReuseportGroup.open("127.0.0.1", 0, 16)) {
             group.add();
