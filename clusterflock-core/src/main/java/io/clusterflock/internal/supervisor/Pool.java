@@ -111,9 +111,15 @@ final class Pool {
         return java.util.Set.copyOf(ids);
     }
 
-    /** Workers starting, for whatever reason: not ready yet. */
+    /**
+     * JVMs starting or about to: workers not ready yet, and recycled workers whose replacement is
+     * not spawned yet (inputs handled together, before the reconcile that spawns it).
+     */
     long starting() {
-        return workers.stream().filter(w -> w.life instanceof Lifecycle.Starting).count();
+        long spawned = workers.stream().filter(w -> w.life instanceof Lifecycle.Starting).count();
+        long toSpawn = workers.stream().filter(w -> w.life instanceof Lifecycle.Replacing)
+                .filter(w -> slot(w.id).map(this::missing).orElse(false)).count();
+        return spawned + toSpawn;
     }
 
     /** Whether every slot serves a ready worker of its target generation, and no retired slot's worker is left. */

@@ -393,6 +393,18 @@ class SupervisorTest extends SupervisorFixture {
     }
 
     @Test
+    void twoHalfwayReportsHandledTogetherStartOneReplacementWithinASurgeOfOne() {
+        start(2, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1000).maxRequestsJitter(0).reloadSurge(1));
+        processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
+        supervisor.handle(new Input.WorkerHeartbeat(processes.spawns.get(0).pid(), 500)); // queued together,
+        supervisor.handle(new Input.WorkerHeartbeat(processes.spawns.get(1).pid(), 500)); // one reconcile after
+        settle();
+
+        assertEquals(3, processes.spawns.size());
+        assertEquals(1, eventsOf(ClusterEvent.Recycling.class).size());
+    }
+
+    @Test
     void aWorkerHalfwayToItsLimitWhoseTrafficDropsGoesOnceItHasTakenAsLongAgain() {
         start(1, b -> b.readyWhen(ReadyWhen.LISTENING).maxRequests(1000).maxRequestsJitter(0));
         long first = processes.last().pid();
