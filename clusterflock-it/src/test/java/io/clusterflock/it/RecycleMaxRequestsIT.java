@@ -67,6 +67,7 @@ class RecycleMaxRequestsIT {
             } finally {
                 load = run.stop();
             }
+            java.time.Instant loadEnded = java.time.Instant.now();
             System.out.println("[recycle] --max-requests " + MAX_REQUESTS + ", " + WORKERS + " workers: " + load.summary());
             load.assertNoFailedRequest("keep-alive load while workers are recycled", master.output());
 
@@ -89,7 +90,7 @@ class RecycleMaxRequestsIT {
             }
             assertTrue(recycledPids.containsAll(first), "every first worker " + first + " was recycled, only "
                     + recycledPids + master.output());
-            assertOneAtATimeReplacementReadyFirst(master);
+            assertOneAtATimeReplacementReadyFirst(master, loadEnded);
             for (long pid : recycledPids) {
                 MasterEvent exit = master.awaitEvent(EventMatch.about(EXIT, pid), Duration.ZERO);
                 assertEquals(List.of("max-requests", true, 0L), List.of(exit.cause(), exit.expected(), exit.fields().get("code")),
@@ -136,10 +137,10 @@ class RecycleMaxRequestsIT {
 
     /**
      * In event order: a recycle of worker A is followed by a new worker of A's slot becoming ready,
-     * then A stopping for that recycle with its limit reached; no other recycle starts before A's
-     * replacement is ready (one starting at a time).
+     * then A stopping for that recycle with its limit reached (or, after the load, its time up); no
+     * other recycle starts before A's replacement is ready (one starting at a time).
      */
-    private static void assertOneAtATimeReplacementReadyFirst(MasterProcess master) {
+    private static void assertOneAtATimeReplacementReadyFirst(MasterProcess master, java.time.Instant loadEnded) {
         List<MasterEvent> events = master.events();
         List<Long> replacements = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -162,8 +163,10 @@ class RecycleMaxRequestsIT {
             }
             assertTrue(stopping != null, "worker " + recycle.pid() + " recycled but never stopping" + master.output());
             assertEquals("max-requests", stopping.cause(), stopping.toString());
-            assertTrue(stopping.number("requests") >= stopping.number("requestLimit"), "stopped short of its limit: "
-                    + stopping + master.output());
+            // Under load it serves up to its limit; once the load is over, a worker half-way there goes after
+            // as long again as it took to get half-way, its count short of the limit.
+            assertTrue(stopping.number("requests") >= stopping.number("requestLimit") || stopping.ts().isAfter(loadEnded),
+                    "stopped short of its limit while under load: " + stopping + master.output());
             assertTrue(replacementReady != null, "worker " + recycle.pid() + " stopping before a replacement in slot "
                     + recycle.slot() + " was ready" + master.output());
             replacements.add(replacementReady.pid());
