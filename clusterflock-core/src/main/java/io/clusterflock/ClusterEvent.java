@@ -72,8 +72,17 @@ public sealed interface ClusterEvent {
     /** A request (signal or call) that the master declined, with why. */
     record Declined(String request, String reason) implements ClusterEvent {}
 
-    /** Shutdown began: graceful (SIGTERM, then kill after {@code timeout}) or immediate; {@code by}: "SIGTERM", "stop command", … */
-    record Shutdown(boolean graceful, Duration timeout, String by) implements ClusterEvent {}
+    /**
+     * Shutdown began: graceful (workers serve on for {@code delay}, then drain, and are killed
+     * if still running after {@code timeout}) or immediate; {@code by}: "SIGTERM", "stop command", …
+     */
+    record Shutdown(boolean graceful, Duration delay, Duration timeout, String by) implements ClusterEvent {}
+
+    /**
+     * A graceful shutdown closed the door: no new connection is accepted by the kernel from now
+     * on; the {@code waiting} ones it already holds are taken by the workers before they drain.
+     */
+    record Closing(int waiting) implements ClusterEvent {}
 
     /** No worker is left. */
     record Empty() implements ClusterEvent {}

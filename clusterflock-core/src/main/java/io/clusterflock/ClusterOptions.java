@@ -27,6 +27,7 @@ import static io.clusterflock.internal.options.Options.RESPAWN_DELAY_MAX;
 import static io.clusterflock.internal.options.Options.SIGNALS;
 import static io.clusterflock.internal.options.Options.SILENT;
 import static io.clusterflock.internal.options.Options.STICKY;
+import static io.clusterflock.internal.options.Options.SHUTDOWN_DELAY;
 import static io.clusterflock.internal.options.Options.TIMEOUT;
 import static io.clusterflock.internal.options.Options.TITLE;
 import static io.clusterflock.internal.options.Options.WARMUP;
@@ -35,6 +36,7 @@ import static io.clusterflock.internal.options.Options.WORKER_TIMEOUT;
 
 import io.clusterflock.internal.options.Option;
 import io.clusterflock.internal.options.OptionValues;
+import io.clusterflock.internal.options.PassedSocket;
 import io.clusterflock.internal.options.Options;
 import io.clusterflock.internal.options.Refusal;
 import io.clusterflock.internal.options.Spelling;
@@ -90,6 +92,8 @@ public final class ClusterOptions {
     public boolean sticky() { return values.get(STICKY); }
     /** How long a stopping worker may drain before it is killed. */
     public Duration timeout() { return values.get(TIMEOUT); }
+    /** How long a graceful shutdown serves on as usual before workers drain; zero: none. */
+    public Duration shutdownDelay() { return values.get(SHUTDOWN_DELAY); }
     public ReadyWhen readyWhen() { return values.get(READY_WHEN); }
     /** How long a new worker may take to become ready before it counts as a failed start. */
     public Duration readyTimeout() { return values.get(READY_TIMEOUT); }
@@ -207,6 +211,16 @@ public final class ClusterOptions {
         /** Graceful-stop time before a worker is killed. Default: 10 s. */
         public Builder timeout(Duration timeout) {
             return set(TIMEOUT, Objects.requireNonNull(timeout, "timeout"));
+        }
+
+        /**
+         * On a graceful shutdown (SIGTERM), workers serve on as usual this long before they drain:
+         * the time a load balancer takes to stop sending (Kubernetes removes a terminating pod from
+         * its endpoints while the pod already has SIGTERM). A second SIGTERM cuts it short.
+         * Default: 0, none; at most 10 minutes.
+         */
+        public Builder shutdownDelay(Duration delay) {
+            return set(SHUTDOWN_DELAY, Objects.requireNonNull(delay, "shutdownDelay"));
         }
 
         /** Default: {@link ReadyWhen#STARTED}. */
@@ -425,7 +439,8 @@ public final class ClusterOptions {
                         .ifPresent(text -> setText(option, text, Spelling.ENVIRONMENT));
             }
             OptionValues resolved = values.resolved();
-            Optional<Refusal> refusal = Options.refusal(resolved);
+            Optional<Refusal> refusal = Options.refusal(resolved)
+                    .or(() -> PassedSocket.refusal(resolved, ProcessHandle.current().pid(), environment));
             if (refusal.isPresent()) {
                 Option<?> blamed = Options.named(refusal.get().option()).orElseThrow();
                 throw new OptionException(refusal.get(), resolved.spelling(blamed));

@@ -51,6 +51,7 @@ class ClusterOptionsTest {
             sample("readyAfter", "1500ms", Duration.ofMillis(1500)),
             sample("reloadSurge", "3", 3),
             sample("ramp", "2s", Duration.ofSeconds(2)),
+            sample("shutdownDelay", "5s", Duration.ofSeconds(5)),
             sample("respawnDelay", "250ms", Duration.ofMillis(250)),
             sample("respawnDelayMax", "0", Duration.ZERO),
             sample("env", "GREETING=a=b", Map.of("GREETING", "a=b")),
@@ -244,6 +245,25 @@ class ClusterOptionsTest {
         assertEquals(8080, ClusterOptions.builder().command("app").build(Map.of("PORT", "8080")::get).port());
         assertEquals(1, ClusterOptions.builder().command("app").port(1).build(Map.of("PORT", "8080")::get).port());
         assertEquals(5000, ClusterOptions.builder().command("app").build(variable -> null).port());
+    }
+
+    @Test
+    void aSocketPassedBySystemdLeavesNoAddressToChoose() {
+        String self = Long.toString(ProcessHandle.current().pid());
+        Map<String, String> passed = Map.of("LISTEN_PID", self, "LISTEN_FDS", "1");
+        assertEquals("port conflicts with the socket systemd passed (LISTEN_FDS): the .socket unit says where to listen; leave it out",
+                assertThrows(OptionException.class, () -> ClusterOptions.builder().command("app").port(8080).build(passed::get)).getMessage());
+        Map<String, String> withPort = Map.of("LISTEN_PID", self, "LISTEN_FDS", "1", "PORT", "8080");
+        assertEquals("$PORT conflicts with the socket systemd passed (LISTEN_FDS): the .socket unit says where to listen; leave it out",
+                assertThrows(OptionException.class, () -> ClusterOptions.builder().command("app").build(withPort::get)).getMessage());
+        OptionException both = assertThrows(OptionException.class,
+                () -> ClusterOptions.builder().command("app").port(8080).host("::1").build(passed::get));
+        assertEquals("--port and --host conflict with the socket systemd passed (LISTEN_FDS): the .socket unit says where to listen; leave them out",
+                both.describeAs(o -> "--" + o));
+        assertEquals("sticky needs a socket per worker, which the master opens itself; it cannot serve the one socket systemd passed (LISTEN_FDS)",
+                assertThrows(OptionException.class, () -> ClusterOptions.builder().command("app").sticky(true).build(passed::get)).getMessage());
+        assertEquals(0, ClusterOptions.builder().command("app").port(0).build(Map.of("LISTEN_PID", Long.toString(ProcessHandle.current().pid() + 1), "LISTEN_FDS", "1")::get).port(),
+                "variables meant for another process are not ours");
     }
 
     @Test

@@ -27,7 +27,7 @@ record MasterEvent(int line, Kind kind, Instant ts, String level, Map<String, Ob
     enum Kind {
         STARTED, FORK, ONLINE, LISTENING, MESSAGE, STATUS, READY, SPAWN_FAILED, RECYCLING, STOPPING, KILLING,
         STOP_TIMEOUT, EXIT, RESIZED, RELOAD_STARTED, RELOAD_FINISHED, RELOAD_FAILED, DECLINED, SHUTDOWN, EMPTY,
-        STOPPED, LOG,
+        STOPPED, CLOSING, LOG,
         /** A name this suite does not know (a newer master): kept, never matched by a test's predicate. */
         OTHER;
 

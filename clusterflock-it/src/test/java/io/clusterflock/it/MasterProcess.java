@@ -115,6 +115,15 @@ final class MasterProcess implements AutoCloseable {
     }
 
     /**
+     * Starts {@code PREFIX... java ... -jar clusterflock.jar ARGS...}, logging JSON events: the
+     * master under a launcher that execs it, so it keeps the launcher's pid
+     * ({@code systemd-socket-activate}, {@code sh -c '... exec "$@"'}, {@code unshare --fork}'s child).
+     */
+    static MasterProcess startUnder(List<String> prefix, List<String> args) {
+        return launch(cli(prefix, json(args)));
+    }
+
+    /**
      * Starts {@code clusterflock run OPTIONS... -- COMMAND...} as a background job of a script
      * starts it: with SIGINT and SIGHUP ignored (through {@code sh}, which execs the master: same pid).
      */

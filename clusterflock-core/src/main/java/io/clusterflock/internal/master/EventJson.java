@@ -105,8 +105,10 @@ final class EventJson {
             case ClusterEvent.Shutdown e -> {
                 json.put("graceful", e.graceful());
                 json.put("by", e.by());
+                json.put("delayMillis", e.delay().toMillis());
                 json.put("timeoutMillis", e.timeout().toMillis());
             }
+            case ClusterEvent.Closing e -> json.put("waiting", e.waiting());
             case ClusterEvent.Empty e -> { }
             case ClusterEvent.Stopped e -> json.put("exitCode", e.exitCode());
         }

@@ -55,9 +55,11 @@ final class EventText {
             case ClusterEvent.ReloadFailed e -> warn("reload to generation " + e.generation() + " gave up, generation "
                     + e.serving() + " keeps serving: " + e.reason());
             case ClusterEvent.Declined e -> warn("declined " + e.request() + ": " + e.reason());
-            case ClusterEvent.Shutdown e -> info(e.by() + ": " + (e.graceful()
-                    ? "graceful shutdown; workers still running in " + Durations.format(e.timeout()) + " will be killed"
-                    : "immediate shutdown; killing every worker"));
+            case ClusterEvent.Shutdown e -> info(e.by() + ": " + (!e.graceful() ? "immediate shutdown; killing every worker"
+                    : "graceful shutdown; " + (e.delay().isZero() ? "" : "serving on for " + Durations.format(e.delay()) + ", then ")
+                    + "workers drain, those still running after " + Durations.format(e.timeout()) + " are killed"));
+            case ClusterEvent.Closing e -> info("no new connections from now on; " + (e.waiting() == 0 ? "none waiting"
+                    : count(e.waiting(), "accepted connection") + " waiting for a worker") + ", then workers drain");
             case ClusterEvent.Empty e -> new Line(DEBUG, "no worker left");
             case ClusterEvent.Stopped e -> info("master stopped, exit code " + e.exitCode());
         };

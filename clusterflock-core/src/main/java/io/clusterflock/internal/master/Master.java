@@ -83,6 +83,10 @@ public final class Master {
             WorkerOutput output = acquire(resources, WorkerOutput.of(options));
             WorkerLauncher launcher = new WorkerLauncher(options, command, socket,
                     guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache);
+            ZombieReaper reaper = ZombieReaper.startIfInit(launcher::spawned);
+            if (reaper != null) {
+                acquire(resources, reaper);
+            }
             Consumer<ClusterEvent> events = fanOut(options, ipc);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
             if (options.maxRss() > 0) {
@@ -130,10 +134,14 @@ public final class Master {
     }
 
     private static Listeners listen(ClusterOptions options) {
+        java.util.Optional<Integer> passed = SocketActivation.passedFd(System::getenv, ProcessHandle.current().pid());
+        if (passed.isPresent()) {
+            return SocketActivation.adopt(passed.get());
+        }
         if (options.sticky()) {
             return StickyListeners.open(options.host(), options.port(), options.backlog(), options.workers());
         }
-        return new SharedListener(ListenSocket.open(options.host(), options.port(), options.backlog()));
+        return SharedListener.opened(ListenSocket.open(options.host(), options.port(), options.backlog()));
     }
 
     private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc) {

@@ -1,15 +1,32 @@
 package io.clusterflock.internal.master;
 
+import io.clusterflock.internal.os.HalfOpen;
 import io.clusterflock.internal.os.ListenSocket;
 import java.net.InetSocketAddress;
 import java.util.Set;
 
-/** One listening socket that every worker inherits: the default. */
+/**
+ * One listening socket that every worker inherits: the default. The master made it, or was given
+ * it by systemd (socket activation), in which case systemd keeps its own copy and the socket
+ * outlives the master.
+ */
 final class SharedListener implements Listeners {
     private final ListenSocket socket;
+    private final boolean ours;
 
-    SharedListener(ListenSocket socket) {
+    private SharedListener(ListenSocket socket, boolean ours) {
         this.socket = socket;
+        this.ours = ours;
+    }
+
+    /** A socket the master opened, closed when it is done. */
+    static SharedListener opened(ListenSocket socket) {
+        return new SharedListener(socket, true);
+    }
+
+    /** A socket systemd passed, which lives on in systemd after the master. */
+    static SharedListener passed(ListenSocket socket) {
+        return new SharedListener(socket, false);
     }
 
     @Override
@@ -19,6 +36,19 @@ final class SharedListener implements Listeners {
 
     @Override
     public void serving(Set<Integer> slots) {
+    }
+
+    @Override
+    public boolean closeDoor() {
+        if (ours) {
+            socket.refuseHandshakes();
+        }
+        return ours;
+    }
+
+    @Override
+    public int waiting() {
+        return socket.queued() + HalfOpen.count(socket.port());
     }
 
     @Override
@@ -33,7 +63,7 @@ final class SharedListener implements Listeners {
 
     @Override
     public String balance() {
-        return "shared";
+        return ours ? "shared" : "shared (socket from systemd)";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.clusterflock.internal.master;
 
+import io.clusterflock.internal.os.HalfOpen;
 import io.clusterflock.internal.os.ReuseportGroup;
 import io.clusterflock.internal.sticky.ClientMap;
 import java.net.InetSocketAddress;
@@ -62,6 +63,23 @@ final class StickyListeners implements Listeners {
         }
         group.attach(ClientMap.program(ClientMap.table(target)));
         mapped = target;
+    }
+
+    @Override
+    public synchronized boolean closeDoor() {
+        for (int slot = 0; slot < group.size(); slot++) {
+            group.socket(slot).refuseHandshakes();
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized int waiting() {
+        int waiting = HalfOpen.count(group.port());
+        for (int slot = 0; slot < group.size(); slot++) {
+            waiting += group.queued(slot);
+        }
+        return waiting;
     }
 
     /** Where {@code client}'s new connections go now: {@code slot 2 (bucket 57 of 256)}. */

@@ -8,14 +8,16 @@ import java.util.List;
 /**
  * How a worker is started so that it gets what SPEC §2 promises that posix_spawn alone cannot
  * give: {@code LISTEN_PID} must be the worker's own pid (sd_listen_fds and gunicorn check it), and
- * the pid is only known in the child. A shell sets it and {@code exec}s the command, so the shell
+ * the pid is only known in the child; so must {@code WATCHDOG_PID} under a worker timeout
+ * (sd_watchdog_enabled). A shell sets them and {@code exec}s the command, so the shell
  * becomes the worker: same pid, no extra process. bash's {@code exec -a} keeps the process title
  * as argv[0]; a plain sh cannot, so titles are lost there. Without any shell the command is
  * spawned directly, with the title but without {@code LISTEN_PID}.
  */
 final class Trampoline {
-    private static final String BASH = "export LISTEN_PID=$$; exec -a \"$0\" \"$@\"";
-    private static final String SH = "export LISTEN_PID=$$; exec \"$@\"";
+    private static final String PIDS = "export LISTEN_PID=$$; [ -z \"${WATCHDOG_USEC-}\" ] || export WATCHDOG_PID=$$; ";
+    private static final String BASH = PIDS + "exec -a \"$0\" \"$@\"";
+    private static final String SH = PIDS + "exec \"$@\"";
 
     private final Path shell;
     private final String script;

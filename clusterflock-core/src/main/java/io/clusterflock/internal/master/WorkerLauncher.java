@@ -75,6 +75,10 @@ final class WorkerLauncher implements ProcessPort {
         env.put("CLUSTERFLOCK_GENERATION", Integer.toString(generation));
         env.put("CLUSTERFLOCK_TIMEOUT_MS", Long.toString(options.timeout().toMillis()));
         env.put("CLUSTERFLOCK_HEARTBEAT_MS", Long.toString(heartbeatMillis(options)));
+        if (!options.workerTimeout().isZero()) {
+            // sd_watchdog_enabled(3): a library that pings WATCHDOG=1 only under a watchdog does so (WATCHDOG_PID: the trampoline)
+            env.put("WATCHDOG_USEC", Long.toString(options.workerTimeout().toNanos() / 1_000));
+        }
         requestLimit.ifPresent(limit -> env.put("CLUSTERFLOCK_MAX_REQUESTS", Long.toString(limit)));
         if (options.sticky()) {
             env.put("CLUSTERFLOCK_STICKY", "1"); // the slot's own socket: a drain wakes its acceptor from the slot's address
@@ -120,9 +124,24 @@ final class WorkerLauncher implements ProcessPort {
         }
     }
 
+    /** Whether {@code pid} is a worker spawned here and not yet reaped (it has a reaper thread of its own). */
+    boolean spawned(long pid) {
+        return tokens.containsKey(pid);
+    }
+
     @Override
     public void serving(java.util.Set<Integer> slots) {
         listeners.serving(slots);
+    }
+
+    @Override
+    public boolean closeDoor() {
+        return listeners.closeDoor();
+    }
+
+    @Override
+    public int waiting() {
+        return listeners.waiting();
     }
 
     /**

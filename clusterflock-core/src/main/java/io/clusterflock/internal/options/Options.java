@@ -69,6 +69,13 @@ public final class Options {
             .help("Graceful stop: how long a worker may drain before it is killed")
             .reachedBy(Builder::timeout, ClusterOptions::timeout);
 
+    public static final Option<Duration> SHUTDOWN_DELAY = Option.named("shutdownDelay", TextForm.duration())
+            .flags("--shutdown-delay").label("DURATION").property()
+            .byDefault(Duration.ZERO, "0 (none)")
+            .allowed(d -> !d.isNegative() && d.compareTo(Duration.ofMinutes(10)) <= 0, "0 or a duration up to 10m, such as 5s")
+            .help("On SIGTERM, serve on normally this long before draining (while a load balancer stops sending)")
+            .reachedBy(Builder::shutdownDelay, ClusterOptions::shutdownDelay);
+
     public static final Option<ReadyWhen> READY_WHEN = Option.named("readyWhen", TextForm.choice(ReadyWhen.class))
             .flags("--ready-when").label("WHEN").property()
             .byDefault(ReadyWhen.STARTED, "started")
@@ -237,7 +244,7 @@ public final class Options {
             .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
-    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, TIMEOUT, READY_WHEN,
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);

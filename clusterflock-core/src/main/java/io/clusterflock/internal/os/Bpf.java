@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Classic BPF, as the kernel's socket filters and reuseport groups take it: one instruction is
  * {@code {u16 code; u8 jt; u8 jf; u32 k}}, 8 bytes (linux/filter.h). Only what a reuseport
- * program needs is named here.
+ * program and the shutdown's door ({@link ListenSocket#refuseHandshakes}) need is named here.
  *
  * @param code the operation
  * @param jt   for a conditional jump, how many instructions to skip when true
@@ -22,7 +22,7 @@ public record Bpf(short code, byte jt, byte jf, int k) {
     private static final int W = 0x00, B = 0x10, ABS = 0x20;
     private static final int K = 0x00, X = 0x08;
     private static final int MUL = 0x20, AND = 0x50, RSH = 0x70, XOR = 0xa0;
-    private static final int JA = 0x00, JEQ = 0x10, JGE = 0x30;
+    private static final int JA = 0x00, JEQ = 0x10, JGE = 0x30, JSET = 0x40;
     private static final int TAX = 0x00, TXA = 0x80;
     private static final int A = 0x10;
 
@@ -87,6 +87,11 @@ public record Bpf(short code, byte jt, byte jf, int k) {
     /** If A >= k (unsigned) skip {@code jt} instructions, else {@code jf}. */
     public static Bpf jumpIfAtLeast(int k, int jt, int jf) {
         return jump(JMP | JGE | K, k, jt, jf);
+    }
+
+    /** If {@code A & k} is not 0 skip {@code jt} instructions, else {@code jf}. */
+    public static Bpf jumpIfAnySet(int k, int jt, int jf) {
+        return jump(JMP | JSET | K, k, jt, jf);
     }
 
     /** Ends the program with {@code k}: for a reuseport group, the index of the socket that gets the connection. */

@@ -36,6 +36,10 @@ final class Libc {
     static final int SO_REUSEADDR = 2;
     static final int SO_REUSEPORT = 15;
     static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    static final int SO_TYPE = 3;
+    static final int SO_ATTACH_FILTER = 26;
+    static final int SO_ACCEPTCONN = 30;
+    static final int SO_DOMAIN = 39;
     static final int IPPROTO_TCP = 6;
     static final int TCP_INFO = 11;
     static final int IPPROTO_IPV6 = 41;

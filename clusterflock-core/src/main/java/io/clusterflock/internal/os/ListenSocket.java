@@ -30,6 +30,22 @@ public final class ListenSocket implements AutoCloseable {
     /** Fds below this are moved up: the spawner dup2s the socket onto 0 and 3. */
     private static final int LOWEST_KEPT_FD = 4;
     private static final int MOVED_FD_FLOOR = 10;
+    /** {@code struct tcp_info}: the fields up to and including tcpi_sacked. */
+    private static final int TCP_INFO_BYTES = 104;
+    private static final long TCPI_UNACKED = 24;
+    /** {@code struct sock_fprog}: u16 len, padding, a pointer to the instructions. */
+    private static final long SOCK_FPROG_BYTES = 16;
+    /**
+     * Drops every segment with SYN set: no new handshake starts. A socket filter sees the TCP
+     * header at offset 0; byte 13 holds the flags, SYN is 0x02. Handshake-completing ACKs still
+     * pass (they finish queueing connections already begun), and so does everything on the
+     * connections accepted later, which inherit the filter.
+     */
+    private static final java.util.List<Bpf> NO_NEW_HANDSHAKES = java.util.List.of(
+            Bpf.loadByte(13),
+            Bpf.jumpIfAnySet(0x02, 0, 1),
+            Bpf.returnConstant(0),
+            Bpf.returnConstant(-1));
 
     private volatile int fd; // -1 once closed
     private final InetSocketAddress address;
@@ -223,6 +239,102 @@ public final class ListenSocket implements AutoCloseable {
             text.append('%').append(v6.getScopeId());
         }
         return text.toString();
+    }
+
+    /**
+     * Takes over a listening socket this process was given at {@code fd} (systemd's socket
+     * activation): it must be a TCP socket in the listening state. The fd moves above the low
+     * numbers like any other and becomes close-on-exec; the socket's owner keeps its own copy.
+     *
+     * @throws NativeException saying what {@code fd} is instead, as {@code what} names it
+     */
+    public static ListenSocket adopt(int fd, String what) {
+        Platform.requireSupported();
+        try (Arena arena = Arena.ofConfined()) {
+            int type = intOption(arena, fd, Libc.SOL_SOCKET, Libc.SO_TYPE, what);
+            int family = intOption(arena, fd, Libc.SOL_SOCKET, Libc.SO_DOMAIN, what);
+            if (type != Libc.SOCK_STREAM || (family != AF_INET && family != AF_INET6)) {
+                throw new NativeException(what + " is not a TCP socket", 0);
+            }
+            if (intOption(arena, fd, Libc.SOL_SOCKET, Libc.SO_ACCEPTCONN, what) != 1) {
+                throw new NativeException(what + " is a TCP socket that does not listen", 0);
+            }
+            MemorySegment storage = arena.allocate(Libc.SOCKADDR_STORAGE_BYTES, 8);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, (int) Libc.SOCKADDR_STORAGE_BYTES);
+            Libc.Result name = Libc.call(Libc.GETSOCKNAME, fd, storage, length);
+            if (name.failed()) {
+                throw NativeException.of("cannot read the address of " + what, name.errno());
+            }
+            InetSocketAddress address = boundAddress(storage, family);
+            String label = address.getAddress().isAnyLocalAddress() ? "*" : literal(address.getAddress());
+            Libc.Result moved = Libc.call(Libc.FCNTL_INT, fd, Libc.F_DUPFD_CLOEXEC, MOVED_FD_FLOOR);
+            if (moved.failed()) {
+                throw NativeException.of("cannot take over " + what, moved.errno());
+            }
+            Libc.call(Libc.CLOSE, fd);
+            return new ListenSocket(moved.value(), address, display(label, address.getPort()));
+        }
+    }
+
+    private static int intOption(Arena arena, int fd, int level, int option, String what) {
+        MemorySegment value = arena.allocate(JAVA_INT);
+        MemorySegment length = arena.allocateFrom(JAVA_INT, (int) JAVA_INT.byteSize());
+        Libc.Result result = Libc.call(Libc.GETSOCKOPT, fd, level, option, value, length);
+        if (result.failed()) {
+            throw NativeException.of(what + " is not a socket", result.errno());
+        }
+        return value.get(JAVA_INT, 0);
+    }
+
+    private static InetSocketAddress boundAddress(MemorySegment storage, int family) {
+        int port = Short.toUnsignedInt(storage.get(NETWORK_SHORT, 2));
+        byte[] bytes = new byte[family == AF_INET6 ? 16 : 4];
+        MemorySegment.copy(storage, JAVA_BYTE, family == AF_INET6 ? 8 : 4, bytes, 0, bytes.length);
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(bytes), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // only for a wrong length
+        }
+    }
+
+    /** How many connections wait in the accept queue (TCP_INFO's {@code tcpi_unacked} on a listener). */
+    public int queued() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(TCP_INFO_BYTES, 8);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, TCP_INFO_BYTES);
+            Libc.Result result = Libc.call(Libc.GETSOCKOPT, fd, Libc.IPPROTO_TCP, Libc.TCP_INFO, info, length);
+            if (result.failed()) {
+                throw NativeException.of("cannot read the accept queue of " + displayAddress, result.errno());
+            }
+            return info.get(JAVA_INT, TCPI_UNACKED);
+        }
+    }
+
+    /**
+     * Closes the door: the socket starts no new handshake from now on (a client's SYN is dropped;
+     * it retries, and is refused once the socket is gone), while connections already queued, or
+     * half-way through their handshake, stay to be accepted. A socket filter, no privileges needed.
+     *
+     * @throws NativeException when the kernel refuses the filter
+     */
+    public void refuseHandshakes() {
+        Libc.Result result = attach(fd, Libc.SO_ATTACH_FILTER, NO_NEW_HANDSHAKES);
+        if (result.failed()) {
+            throw NativeException.of("cannot stop new connections on " + displayAddress, result.errno());
+        }
+    }
+
+    /** Attaches a classic BPF program to socket {@code fd} as socket option {@code option} (SOL_SOCKET). */
+    static Libc.Result attach(int fd, int option, java.util.List<Bpf> program) {
+        byte[] code = Bpf.encode(program);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment instructions = arena.allocate(code.length, 8);
+            MemorySegment.copy(code, 0, instructions, JAVA_BYTE, 0, code.length);
+            MemorySegment fprog = arena.allocate(SOCK_FPROG_BYTES, 8);
+            fprog.set(JAVA_SHORT, 0, (short) program.size());
+            fprog.set(ValueLayout.ADDRESS, 8, instructions);
+            return Libc.call(Libc.SETSOCKOPT, fd, Libc.SOL_SOCKET, option, fprog, (int) SOCK_FPROG_BYTES);
+        }
     }
 
     /** The fd number, or -1 once closed (so a late spawn fails with EBADF instead of passing a reused fd). */

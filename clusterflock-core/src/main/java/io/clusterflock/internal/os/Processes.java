@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 /** Waiting for and signalling processes by pid: children we spawned, and their process groups. */
 public final class Processes {
 
+    private static final int WNOHANG = 1;
+
     private Processes() {}
 
     /**
@@ -33,6 +35,21 @@ public final class Processes {
                     throw NativeException.of("cannot wait for process " + pid, result.errno());
                 }
             }
+        }
+    }
+
+    /**
+     * Reaps child {@code pid} if it has ended, without waiting: empty when it still runs, or is not
+     * (or no longer) our child.
+     */
+    public static java.util.Optional<ExitStatus> reapIfEnded(long pid) {
+        Platform.requireSupported();
+        int target = positivePid(pid, "pid");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            Libc.Result result = Libc.call(Libc.WAITPID, target, status, WNOHANG);
+            return result.failed() || result.value() == 0 ? java.util.Optional.empty()
+                    : java.util.Optional.of(fromWaitStatus(status.get(JAVA_INT, 0)));
         }
     }
 

@@ -1,12 +1,5 @@
 package io.clusterflock.internal.os;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,11 +11,6 @@ import java.util.List;
  * queued on it, so the group only grows and its sockets close together at the end.
  */
 public final class ReuseportGroup implements AutoCloseable {
-    /** {@code struct sock_fprog}: u16 len, padding, a pointer to the instructions. */
-    private static final long SOCK_FPROG_BYTES = 16;
-    /** {@code struct tcp_info}: the fields up to and including tcpi_sacked. */
-    private static final int TCP_INFO_BYTES = 104;
-    private static final long TCPI_UNACKED = 24;
 
     private final String host;
     private final int backlog;
@@ -70,34 +58,16 @@ public final class ReuseportGroup implements AutoCloseable {
      * @throws NativeException when the kernel refuses it (no reuseport programs here: before Linux 4.6)
      */
     public synchronized void attach(List<Bpf> program) {
-        byte[] code = Bpf.encode(program);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment instructions = arena.allocate(code.length, 8);
-            MemorySegment.copy(code, 0, instructions, JAVA_BYTE, 0, code.length);
-            MemorySegment fprog = arena.allocate(SOCK_FPROG_BYTES, 8);
-            fprog.set(JAVA_SHORT, 0, (short) program.size());
-            fprog.set(ADDRESS, 8, instructions);
-            Libc.Result result = Libc.call(Libc.SETSOCKOPT, sockets.getFirst().fd(), Libc.SOL_SOCKET,
-                    Libc.SO_ATTACH_REUSEPORT_CBPF, fprog, (int) SOCK_FPROG_BYTES);
-            if (result.failed()) {
-                throw NativeException.of("cannot attach the client-address program to the sockets of "
-                        + sockets.getFirst().displayAddress(), result.errno());
-            }
+        Libc.Result result = ListenSocket.attach(sockets.getFirst().fd(), Libc.SO_ATTACH_REUSEPORT_CBPF, program);
+        if (result.failed()) {
+            throw NativeException.of("cannot attach the client-address program to the sockets of "
+                    + sockets.getFirst().displayAddress(), result.errno());
         }
     }
 
-    /** How many connections wait in the accept queue of the socket at {@code index} (TCP_INFO's tcpi_unacked). */
+    /** How many connections wait in the accept queue of the socket at {@code index}. */
     public synchronized int queued(int index) {
-        ListenSocket socket = sockets.get(index);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(TCP_INFO_BYTES, 8);
-            MemorySegment length = arena.allocateFrom(JAVA_INT, TCP_INFO_BYTES);
-            Libc.Result result = Libc.call(Libc.GETSOCKOPT, socket.fd(), Libc.IPPROTO_TCP, Libc.TCP_INFO, info, length);
-            if (result.failed()) {
-                throw NativeException.of("cannot read the accept queue of " + socket.displayAddress(), result.errno());
-            }
-            return info.get(JAVA_INT, TCPI_UNACKED);
-        }
+        return sockets.get(index).queued();
     }
 
     /** Closes every socket of the group (the master's copies; workers keep theirs). */

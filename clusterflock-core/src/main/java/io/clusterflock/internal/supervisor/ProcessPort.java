@@ -36,6 +36,20 @@ public interface ProcessPort {
     default void serving(java.util.Set<Integer> slots) {
     }
 
+    /**
+     * A graceful shutdown closes the door: the listening sockets start no new handshake, while
+     * the connections the kernel already holds stay for the workers. False when there is no door
+     * to close (a socket systemd passed outlives the master, its queue waits for the next one).
+     */
+    default boolean closeDoor() {
+        return false;
+    }
+
+    /** Connections the kernel holds for the workers: queued, or half-way through their handshake. */
+    default int waiting() {
+        return 0;
+    }
+
     /** A worker could not be spawned; the message is for the operator. */
     final class SpawnException extends RuntimeException {
         public SpawnException(String message) {

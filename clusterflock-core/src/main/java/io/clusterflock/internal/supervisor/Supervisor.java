@@ -39,7 +39,23 @@ import java.util.stream.Stream;
  * listening socket, so a reload cannot close it.
  */
 public final class Supervisor {
-    private enum Phase { RUNNING, STOPPING, STOPPED }
+    /**
+     * RUNNING, then on a graceful shutdown: DELAYING (serving as usual for the shutdown delay),
+     * CLOSING (the door is closed; workers take what the kernel already accepted), STOPPING
+     * (workers drain), STOPPED. An immediate shutdown goes straight to STOPPING.
+     */
+    private enum Phase {
+        RUNNING, DELAYING, CLOSING, STOPPING, STOPPED;
+
+        /** Whether workers serve as usual: dead ones are re-forked, spent ones recycled. */
+        boolean serving() {
+            return this == RUNNING || this == DELAYING || this == CLOSING;
+        }
+    }
+
+    /** How often a closed door's backlog is looked at, and how long it must have been closed before it counts as empty. */
+    private static final long DOOR_POLL_NANOS = 20_000_000;
+    private static final long DOOR_SETTLE_NANOS = 50_000_000;
 
     private final ClusterOptions options;
     private final ProcessPort processes;
@@ -55,6 +71,10 @@ public final class Supervisor {
     private final Retirements retirements;
     private Phase phase = Phase.RUNNING;
     private boolean graceful = true;
+    /** DELAYING: when the delay ends; CLOSING: when the door closed. */
+    private long phaseSince;
+    /** Who asked for the shutdown: "SIGTERM", "stop command", … */
+    private String shutdownBy = "";
     /** The slots with a serving worker, as last told to the process port. */
     private java.util.Set<Integer> serving = java.util.Set.of();
 
@@ -123,7 +143,7 @@ public final class Supervisor {
         } else {
             slot.ifPresent(s -> s.lastExit = Optional.of(exit));
         }
-        Optional<Duration> respawnIn = phase == Phase.RUNNING && dead.life.holdsSlot()
+        Optional<Duration> respawnIn = phase.serving() && dead.life.holdsSlot()
                 ? slot.flatMap(s -> respawns.afterExit(s, dead)) : Optional.empty();
         events.accept(new ClusterEvent.Exit(info, exit, respawnIn));
         if (pool.isEmpty()) {
@@ -234,22 +254,67 @@ public final class Supervisor {
         rollout.start(rollingRestart, done, clock.nanoTime());
     }
 
-    /** Stop everything: drain then kill after the timeout, or kill at once. */
+    /**
+     * Stop everything: serve on for the shutdown delay, close the door, let the workers take what
+     * the kernel already accepted, then drain and kill after the timeout; or kill at once. A second
+     * graceful request during the delay cuts it short.
+     */
     private void shutdown(boolean drain, String by) {
-        if (phase == Phase.STOPPED || (phase == Phase.STOPPING && (drain || !graceful))) {
+        if (drain && phase == Phase.DELAYING) {
+            closeDoor();
+            return;
+        }
+        if (phase == Phase.STOPPED || (phase != Phase.RUNNING && (drain || !graceful))) {
             declined(by, "the cluster is already shutting down", new CompletableFuture<>());
             return;
         }
-        phase = Phase.STOPPING;
+        boolean running = phase == Phase.RUNNING;
         graceful = drain;
+        shutdownBy = by;
         rollout.cancel();
         resizes.fail("the cluster is shutting down");
-        events.accept(new ClusterEvent.Shutdown(drain, options.timeout(), by));
+        Duration delay = drain ? options.shutdownDelay() : Duration.ZERO;
+        events.accept(new ClusterEvent.Shutdown(drain, delay, options.timeout(), by));
+        if (!drain) {
+            stopAll(by);
+        } else if (running && !delay.isZero()) {
+            phase = Phase.DELAYING;
+            phaseSince = clock.nanoTime() + delay.toNanos();
+        } else if (running) {
+            closeDoor();
+        }
+    }
+
+    /** The delay is over: no new connections; the workers drain once they have taken those already accepted. */
+    private void closeDoor() {
+        if (processes.closeDoor()) {
+            phase = Phase.CLOSING;
+            phaseSince = clock.nanoTime();
+            events.accept(new ClusterEvent.Closing(processes.waiting()));
+        } else {
+            stopAll(shutdownBy);
+        }
+    }
+
+    /**
+     * CLOSING ends once the kernel holds no accepted connection, when no worker serves to take
+     * them, or after the timeout.
+     */
+    private void closeDoorIfDone(long now) {
+        long closedFor = now - phaseSince;
+        if (closedFor >= options.timeout().toNanos() || pool.servingSlots().isEmpty()
+                || (closedFor >= DOOR_SETTLE_NANOS && processes.waiting() == 0)) {
+            stopAll(shutdownBy);
+        }
+    }
+
+    private void stopAll(String by) {
+        phase = Phase.STOPPING;
         for (WorkerProcess worker : pool.workers()) {
-            if (!drain && !(worker.life instanceof Lifecycle.Killed) && !(worker.life instanceof Lifecycle.Dumping)) {
+            if (!graceful && !(worker.life instanceof Lifecycle.Killed) && !(worker.life instanceof Lifecycle.Dumping)) {
                 // a hung one being dumped is killed within a second anyway, and keeps its cause
                 actions.kill(worker, new EndCause.Kill(by));
-            } else if (drain && worker.life.stoppable()) {
+            } else if (graceful && worker.life.stoppable()) {
                 actions.stop(worker, new EndCause.Shutdown(by));
             }
         }
@@ -266,7 +331,13 @@ public final class Supervisor {
     public void reconcile() {
         long now = clock.nanoTime();
         watchdog.enforce(now); // first: a worker proven ready by now lets the cull below go ahead
-        if (phase == Phase.RUNNING) {
+        if (phase == Phase.DELAYING && now - phaseSince >= 0) {
+            closeDoor();
+        }
+        if (phase == Phase.CLOSING) {
+            closeDoorIfDone(now);
+        }
+        if (phase.serving()) {
             rollout.advance(now);
             retirements.enforce(now);
             cullSuperseded(); // before a new recycle: the worker a ready replacement supersedes is stopping first
@@ -318,8 +389,13 @@ public final class Supervisor {
     public OptionalLong nextDeadline() {
         Stream<OptionalLong> timers = pool.workers().stream()
                 .flatMap(w -> Stream.of(watchdog.due(w), recycling.due(w)));
-        if (phase == Phase.RUNNING) {
+        if (phase.serving()) {
             timers = Stream.concat(timers, Stream.concat(pool.slots().stream().map(respawns::due), Stream.of(retirements.due())));
+        }
+        if (phase == Phase.DELAYING) {
+            timers = Stream.concat(timers, Stream.of(OptionalLong.of(phaseSince)));
+        } else if (phase == Phase.CLOSING) {
+            timers = Stream.concat(timers, Stream.of(OptionalLong.of(clock.nanoTime() + DOOR_POLL_NANOS)));
         }
         OptionalLong next = OptionalLong.empty();
         for (OptionalLong timer : timers.filter(OptionalLong::isPresent).toList()) {
@@ -353,6 +429,6 @@ public final class Supervisor {
 
     /** Every slot, by id: what status shows for a slot with no running worker (backing off). */
     public List<SlotInfo> slotSnapshot() {
-        return pool.slotInfos(phase == Phase.RUNNING);
+        return pool.slotInfos(phase.serving());
     }
 }

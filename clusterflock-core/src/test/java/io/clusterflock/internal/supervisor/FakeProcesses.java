@@ -21,6 +21,9 @@ final class FakeProcesses implements ProcessPort {
     private long nextPid = 100;
     /** When set, the next spawn fails with this message. */
     String failNextSpawn;
+    /** Whether the listening socket has a door to close (the master's own), and what the kernel holds behind it. */
+    boolean hasDoor;
+    int waiting;
 
     FakeProcesses(FakeClock clock) {
         this.clock = clock;
@@ -55,6 +58,17 @@ final class FakeProcesses implements ProcessPort {
     @Override
     public void serving(Set<Integer> slots) {
         serving.add(Set.copyOf(slots));
+    }
+
+    @Override
+    public boolean closeDoor() {
+        calls.add("close door");
+        return hasDoor;
+    }
+
+    @Override
+    public int waiting() {
+        return waiting;
     }
 
     Spawn last() {
