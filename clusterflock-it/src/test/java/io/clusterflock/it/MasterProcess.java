@@ -66,7 +66,11 @@ final class MasterProcess implements AutoCloseable {
     /** Our own group, which the master shares: never to be killed. */
     private final long ownGroup = Procs.pgrp(ProcessHandle.current().pid());
 
+    /** Whether the master runs in a PID namespace of its own: the pids it logs are not this machine's. */
+    private final boolean ownPidNamespace;
+
     private MasterProcess(List<String> command) throws IOException {
+        this.ownPidNamespace = command.getFirst().equals("unshare");
         runtimeDirectory = Files.createTempDirectory("clusterflock-it-");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -208,6 +212,9 @@ final class MasterProcess implements AutoCloseable {
 
     /** Remembers the process group of every worker as soon as its fork is logged. */
     private void noteWorkerGroup(long worker) {
+        if (ownPidNamespace) {
+            return; // its pids name other processes here; close() finds them as descendants
+        }
         long group = Procs.pgrp(worker);
         if (group > 1 && group != ownGroup) {
             groups.add(group);

@@ -26,6 +26,16 @@ final class Procs {
         return stat(pid).map(fields -> Long.parseLong(fields[2])).orElse(-1L);
     }
 
+    /** Its state letter ("S", "R", "Z" for a zombie…), empty when it is gone. */
+    static Optional<String> state(long pid) {
+        return stat(pid).map(fields -> fields[0]);
+    }
+
+    /** The children of {@code parent}, by the parent pid in /proc: zombies included, which ProcessHandle omits. */
+    static List<Long> children(long parent) {
+        return allPids().stream().filter(pid -> ppid(pid) == parent).toList();
+    }
+
     /** The parent of {@code pid}, or -1 when it is gone. */
     static long ppid(long pid) {
         return stat(pid).map(fields -> Long.parseLong(fields[1])).orElse(-1L);

@@ -45,22 +45,21 @@ final class AcceptorWakeUp {
     }
 
     /**
-     * For the socket bound to {@code local}; with sticky sessions, slot {@code stickySlot}'s own: the
-     * connection then comes from the slot's wake-up address over IPv4, which the kernel's program
-     * sends to that socket whatever the client table ({@code ClientMap}). Bound to an IPv6 address
-     * only, it cannot be steered, and a drain may wait for a client of the slot instead.
+     * For the socket bound to {@code local}; with sticky sessions, slot {@code stickySlot}'s own.
+     * Over IPv4 the connection comes from the wake-up net 127.255.0.0/16 ({@code ClientMap}): its
+     * SYN passes the door a shutdown closes, and with sticky sessions the slot's own address is
+     * sent by the kernel's program to that slot's socket whatever the client table. Bound to an
+     * IPv6 address only, it comes from ::1: a closed door drops it, and the drain waits for its
+     * timeout (or, with sticky sessions, for a client of the slot).
      */
     static AcceptorWakeUp of(SocketAddress local, OptionalInt stickySlot) {
         if (!(local instanceof InetSocketAddress bound)) {
             throw new IllegalArgumentException("not an IP socket: " + local);
         }
         List<InetSocketAddress> targets = targets(bound);
-        if (stickySlot.isEmpty()) {
-            return new AcceptorWakeUp(targets, Optional.empty());
-        }
         List<InetSocketAddress> ipv4 = targets.stream().filter(t -> t.getAddress() instanceof Inet4Address).toList();
-        return ipv4.isEmpty() ? new AcceptorWakeUp(targets, Optional.empty())
-                : new AcceptorWakeUp(ipv4, Optional.of(ClientMap.wakeUpAddress(stickySlot.getAsInt())));
+        InetAddress source = stickySlot.isPresent() ? ClientMap.wakeUpAddress(stickySlot.getAsInt()) : ClientMap.sharedWakeUpAddress();
+        return ipv4.isEmpty() ? new AcceptorWakeUp(targets, Optional.empty()) : new AcceptorWakeUp(ipv4, Optional.of(source));
     }
 
     /** A wildcard address is reached through loopback; "::" takes IPv4 too, should ::1 be missing. */

@@ -41,7 +41,7 @@ final class SharedListener implements Listeners {
     @Override
     public boolean closeDoor() {
         if (ours) {
-            socket.refuseHandshakes();
+            Door.close(socket);
         }
         return ours;
     }

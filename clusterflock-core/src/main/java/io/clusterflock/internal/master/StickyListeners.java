@@ -68,7 +68,7 @@ final class StickyListeners implements Listeners {
     @Override
     public synchronized boolean closeDoor() {
         for (int slot = 0; slot < group.size(); slot++) {
-            group.socket(slot).refuseHandshakes();
+            Door.close(group.socket(slot));
         }
         return true;
     }

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Classic BPF, as the kernel's socket filters and reuseport groups take it: one instruction is
  * {@code {u16 code; u8 jt; u8 jf; u32 k}}, 8 bytes (linux/filter.h). Only what a reuseport
- * program and the shutdown's door ({@link ListenSocket#refuseHandshakes}) need is named here.
+ * program and the shutdown's door (a socket filter) need is named here.
  *
  * @param code the operation
  * @param jt   for a conditional jump, how many instructions to skip when true

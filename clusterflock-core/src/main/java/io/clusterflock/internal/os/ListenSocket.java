@@ -35,17 +35,6 @@ public final class ListenSocket implements AutoCloseable {
     private static final long TCPI_UNACKED = 24;
     /** {@code struct sock_fprog}: u16 len, padding, a pointer to the instructions. */
     private static final long SOCK_FPROG_BYTES = 16;
-    /**
-     * Drops every segment with SYN set: no new handshake starts. A socket filter sees the TCP
-     * header at offset 0; byte 13 holds the flags, SYN is 0x02. Handshake-completing ACKs still
-     * pass (they finish queueing connections already begun), and so does everything on the
-     * connections accepted later, which inherit the filter.
-     */
-    private static final java.util.List<Bpf> NO_NEW_HANDSHAKES = java.util.List.of(
-            Bpf.loadByte(13),
-            Bpf.jumpIfAnySet(0x02, 0, 1),
-            Bpf.returnConstant(0),
-            Bpf.returnConstant(-1));
 
     private volatile int fd; // -1 once closed
     private final InetSocketAddress address;
@@ -311,16 +300,16 @@ public final class ListenSocket implements AutoCloseable {
     }
 
     /**
-     * Closes the door: the socket starts no new handshake from now on (a client's SYN is dropped;
-     * it retries, and is refused once the socket is gone), while connections already queued, or
-     * half-way through their handshake, stay to be accepted. A socket filter, no privileges needed.
+     * Puts {@code program} in charge of the packets this socket receives, as a socket filter
+     * (no privileges needed): it sees the TCP header at offset 0 and the IP header at
+     * {@link Bpf#NET_OFF}; it returns 0 to drop a packet. Connections accepted later inherit it.
      *
-     * @throws NativeException when the kernel refuses the filter
+     * @throws NativeException when the kernel refuses it
      */
-    public void refuseHandshakes() {
-        Libc.Result result = attach(fd, Libc.SO_ATTACH_FILTER, NO_NEW_HANDSHAKES);
+    public void filter(java.util.List<Bpf> program, String purpose) {
+        Libc.Result result = attach(fd, Libc.SO_ATTACH_FILTER, program);
         if (result.failed()) {
-            throw NativeException.of("cannot stop new connections on " + displayAddress, result.errno());
+            throw NativeException.of("cannot " + purpose + " on " + displayAddress, result.errno());
         }
     }
 

@@ -48,6 +48,14 @@ public final class ClientMap {
         return (a * FIBONACCI) >>> BUCKET_SHIFT;
     }
 
+    /**
+     * Where a worker of the shared socket wakes its acceptor from: an address of the wake-up net,
+     * whose SYNs pass the door a shutdown closes (see the master's {@code Door}).
+     */
+    public static InetAddress sharedWakeUpAddress() {
+        return wakeUpAddress(0xfffe); // 127.255.255.254: beyond any slot
+    }
+
     /** The source address from which a connection reaches {@code slot}'s socket whatever the table. */
     public static InetAddress wakeUpAddress(int slot) {
         try {

@@ -1,4 +1,4 @@
-package io.clusterflock.internal.os;
+package io.clusterflock.internal.master;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -19,12 +19,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import io.clusterflock.internal.os.ListenSocket;
+import io.clusterflock.internal.sticky.ClientMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * A shutdown's door and socket activation's hand-over, against real sockets: a closed door drops
- * new handshakes while a queued connection stays acceptable and talks; a passed fd is taken over
- * only when it is a listening TCP socket.
+ * A shutdown's door, against real sockets: it drops new handshakes while a queued connection stays
+ * acceptable and talks; a worker's own wake-up connection from 127.255.0.0/16 passes.
  */
 class DoorTest {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -32,6 +33,8 @@ class DoorTest {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle WRITE = LINKER.downcallHandle(LINKER.defaultLookup().find("write").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().find("close").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final long WAIT_NANOS = 10_000_000_000L;
 
     @Test
@@ -39,7 +42,7 @@ class DoorTest {
         try (ListenSocket socket = ListenSocket.open("127.0.0.1", 0, 16);
              Socket queued = new Socket("127.0.0.1", socket.port())) {
             awaitQueued(socket, 1);
-            socket.refuseHandshakes();
+            Door.close(socket);
             try (Socket late = new Socket()) {
                 assertThrows(SocketTimeoutException.class, () -> late.connect(socket.address(), 500),
                         "a SYN after the door closed is dropped: the client neither connects nor is refused yet");
@@ -52,7 +55,7 @@ class DoorTest {
                 long written = (long) WRITE.invokeExact(accepted, text, 7L);
                 assertEquals(7L, written);
             } finally {
-                Libc.call(Libc.CLOSE, accepted);
+                int ignored = (int) CLOSE.invokeExact(accepted);
             }
             queued.setSoTimeout(5_000);
             assertEquals("served\n", new String(queued.getInputStream().readAllBytes(), StandardCharsets.US_ASCII),
@@ -62,60 +65,34 @@ class DoorTest {
     }
 
     @Test
-    void onceTheSocketIsGoneAClientIsRefused() throws IOException {
-        InetSocketAddress address;
+    void aWorkersWakeUpFromTheWakeUpNetPassesAClosedDoor() throws IOException {
         try (ListenSocket socket = ListenSocket.open("127.0.0.1", 0, 16)) {
-            socket.refuseHandshakes();
-            address = socket.address();
-        }
-        try (Socket late = new Socket()) {
-            assertThrows(ConnectException.class, () -> late.connect(address, 5_000));
-        }
-    }
-
-    @Test
-    void aPassedListeningSocketIsTakenOverWithItsAddress() {
-        try (ListenSocket original = ListenSocket.open("127.0.0.1", 0, 16)) {
-            int copy = Libc.call(Libc.FCNTL_INT, original.fd(), Libc.F_DUPFD_CLOEXEC, 20).value();
-            try (ListenSocket adopted = ListenSocket.adopt(copy, "fd " + copy)) {
-                assertEquals(original.address(), adopted.address());
-                assertEquals("127.0.0.1:" + original.port(), adopted.displayAddress());
-                assertTrue(adopted.fd() >= 10);
+            Door.close(socket);
+            try (Socket wakeUp = new Socket()) {
+                wakeUp.bind(new InetSocketAddress(ClientMap.sharedWakeUpAddress(), 0));
+                wakeUp.connect(socket.address(), 5_000);
+            }
+            try (Socket sticky = new Socket()) {
+                sticky.bind(new InetSocketAddress(ClientMap.wakeUpAddress(3), 0));
+                sticky.connect(socket.address(), 5_000);
+            }
+            try (Socket client = new Socket()) {
+                client.bind(new InetSocketAddress(java.net.InetAddress.getByName("127.254.0.1"), 0));
+                assertThrows(SocketTimeoutException.class, () -> client.connect(socket.address(), 300));
             }
         }
     }
 
     @Test
-    void whatIsNotAListeningTcpSocketIsRefusedInOneLine() {
-        int udp = Libc.call(Libc.SOCKET, Libc.AF_INET, Libc.SOCK_DGRAM, 0).value();
-        int unbound = Libc.call(Libc.SOCKET, Libc.AF_INET, Libc.SOCK_STREAM, 0).value();
-        Pipe pipe = Pipe.open();
-        try {
-            assertEquals("fd " + udp + " is not a TCP socket",
-                    assertThrows(NativeException.class, () -> ListenSocket.adopt(udp, "fd " + udp)).getMessage());
-            assertEquals("fd " + unbound + " is a TCP socket that does not listen",
-                    assertThrows(NativeException.class, () -> ListenSocket.adopt(unbound, "fd " + unbound)).getMessage());
-            assertTrue(assertThrows(NativeException.class, () -> ListenSocket.adopt(pipe.readFd(), "fd 3"))
-                    .getMessage().startsWith("fd 3 is not a socket"));
-        } finally {
-            Libc.call(Libc.CLOSE, udp);
-            Libc.call(Libc.CLOSE, unbound);
-            pipe.close();
+    void onceTheSocketIsGoneAClientIsRefused() throws IOException {
+        InetSocketAddress address;
+        try (ListenSocket socket = ListenSocket.open("127.0.0.1", 0, 16)) {
+            Door.close(socket);
+            address = socket.address();
         }
-    }
-
-    @Test
-    void halfOpenHandshakesAreCountedByPort() {
-        String table = """
-                  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
-                   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0
-                   1: 0100007F:1F90 0100007F:D431 03 00000000:00000000 02:000000C8 00000000     0        0 0 0 0
-                   2: 0100007F:1F91 0100007F:D432 03 00000000:00000000 02:000000C8 00000000     0        0 0 0 0
-                   3: 0100007F:1F90 0100007F:D433 01 00000000:00000000 00:00000000 00000000     0        0 2 1 0
-                """;
-        assertEquals(1, HalfOpen.count(table, 8080));
-        assertEquals(1, HalfOpen.count(table, 8081));
-        assertEquals(0, HalfOpen.count(table, 80));
+        try (Socket late = new Socket()) {
+            assertThrows(ConnectException.class, () -> late.connect(address, 5_000));
+        }
     }
 
     private static void awaitQueued(ListenSocket socket, int expected) throws InterruptedException {
