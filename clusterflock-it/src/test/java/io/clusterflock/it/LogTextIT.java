@@ -35,7 +35,8 @@ class LogTextIT {
             master.signal("TERM");
             assertEquals(0, master.awaitExit(WAIT), master.output());
             List<String> expected = List.of(
-                    "SIGTERM: graceful shutdown; workers still running in 7s will be killed",
+                    "SIGTERM: graceful shutdown; workers drain, those still running after 7s are killed",
+                    "no new connections from now on; none waiting, then workers drain",
                     "worker 0 (pid " + pid + ") stopping (SIGTERM): graceful shutdown (SIGTERM); killed if still running in 7s",
                     // sleep does not catch SIGTERM: it ends by the signal, as asked.
                     "worker 0 (pid " + pid + ") stopped with signal 15 (TERM) after ",
