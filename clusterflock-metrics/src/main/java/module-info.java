@@ -9,6 +9,7 @@ module io.clusterflock.metrics {
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;
     requires io.prometheus.metrics.exporter.httpserver;
+    requires jdk.httpserver; // the JDK's HTTP server serves the scrapes, whatever else is on the class path
 
     provides io.clusterflock.spi.MetricsExporter with io.clusterflock.metrics.PrometheusExporter;
 }

@@ -36,6 +36,7 @@ public final class PrometheusExporter implements MetricsExporter {
         Gauge.builder().name("clusterflock_master_start_time_seconds").unit(Unit.SECONDS)
                 .help("When the master started, in seconds since the epoch: a change is a new master")
                 .register(registry).set(clock.millis() / 1000.0);
+        JdkHttpServer.pin();
         HTTPServer server = HTTPServer.builder().inetAddress(bindTo.getAddress()).port(bindTo.getPort()).registry(registry)
                 .executorService(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("clusterflock-metrics-", 0).factory()))
                 .buildAndStart();
