@@ -66,7 +66,7 @@ public final class Options {
     public static final Option<InetSocketAddress> METRICS = Option.named("metrics", TextForm.socketAddress())
             .flags("--metrics").label("HOST:PORT").property()
             .noneByDefault("off")
-            .help("Serve the master's Prometheus metrics at http://HOST:PORT/metrics (:PORT: every interface); needs clusterflock-metrics")
+            .help("Serve the master's Prometheus metrics at http://HOST:PORT/metrics; :PORT is every interface")
             .reachedBy(Builder::metrics, ClusterOptions::metrics);
 
     public static final Option<Duration> TIMEOUT = Option.named("timeout", TextForm.duration())
