@@ -10,8 +10,11 @@ module io.clusterflock {
     exports io.clusterflock;
     exports io.clusterflock.worker;
     exports io.clusterflock.control;
+    exports io.clusterflock.spi; // the metrics endpoint's service interface, for clusterflock-metrics
     // For clusterflock-jetty only: workers' process titles, and the master's one-line console log.
     exports io.clusterflock.internal.os to io.clusterflock.jetty;
     exports io.clusterflock.internal.master to io.clusterflock.jetty;
     exports io.clusterflock.internal.sticky to io.clusterflock.jetty; // a sticky worker's wake-up address
+
+    uses io.clusterflock.spi.MetricsExporter; // with --metrics, provided by clusterflock-metrics
 }

@@ -14,6 +14,7 @@ import static io.clusterflock.internal.options.Options.MAX_REQUESTS;
 import static io.clusterflock.internal.options.Options.MAX_REQUESTS_JITTER;
 import static io.clusterflock.internal.options.Options.MAX_RSS;
 import static io.clusterflock.internal.options.Options.MAX_RSS_GRACE;
+import static io.clusterflock.internal.options.Options.METRICS;
 import static io.clusterflock.internal.options.Options.NAME;
 import static io.clusterflock.internal.options.Options.PORT;
 import static io.clusterflock.internal.options.Options.PREFIX_OUTPUT;
@@ -40,6 +41,7 @@ import io.clusterflock.internal.options.PassedSocket;
 import io.clusterflock.internal.options.Options;
 import io.clusterflock.internal.options.Refusal;
 import io.clusterflock.internal.options.Spelling;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +92,8 @@ public final class ClusterOptions {
     public int backlog() { return values.get(BACKLOG); }
     /** Whether every connection of one client address goes to the same slot (sticky sessions). */
     public boolean sticky() { return values.get(STICKY); }
+    /** Where the master serves its Prometheus metrics ({@code GET /metrics}); empty when it does not. */
+    public Optional<InetSocketAddress> metrics() { return values.find(METRICS); }
     /** How long a stopping worker may drain before it is killed. */
     public Duration timeout() { return values.get(TIMEOUT); }
     /** How long a graceful shutdown serves on as usual before workers drain; zero: none. */
@@ -206,6 +210,24 @@ public final class ClusterOptions {
          */
         public Builder sticky(boolean sticky) {
             return set(STICKY, sticky);
+        }
+
+        /**
+         * Serves the master's metrics in the Prometheus text format at {@code http://ADDRESS/metrics}:
+         * workers by state, exits by slot and cause, reloads, requests served and resident memory
+         * by slot, and how long workers take to be ready and reloads to finish (docs/OPERATIONS.md,
+         * Metrics). The endpoint is the module {@code io.clusterflock:clusterflock-metrics}, which
+         * must be on the class path or module path. An address with the wildcard IP
+         * ({@code new InetSocketAddress(9100)}) is every interface; port 0 lets the kernel pick
+         * one (the log says which). Default: {@code null}, off.
+         */
+        public Builder metrics(InetSocketAddress address) {
+            return address == null ? unset(METRICS) : set(METRICS, address);
+        }
+
+        /** {@link #metrics(InetSocketAddress)} written as an operator would: {@code "127.0.0.1:9100"}, {@code ":9100"}, {@code "[::1]:9100"}. */
+        public Builder metrics(String address) {
+            return metrics(METRICS.parse(address));
         }
 
         /** Graceful-stop time before a worker is killed. Default: 10 s. */

@@ -1,5 +1,6 @@
 package io.clusterflock;
 
+import io.clusterflock.internal.os.Processes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,6 +26,14 @@ public record WorkerInfo(int id, long pid, int generation, WorkerState state, Op
     public Duration uptime() {
         Duration uptime = Duration.between(forkedAt, Instant.now());
         return uptime.isNegative() ? Duration.ZERO : uptime;
+    }
+
+    /**
+     * Its resident memory in bytes, read now from /proc/PID/status ({@code VmRSS}): what
+     * {@code --max-rss} compares and {@code status} shows; empty once the process is gone.
+     */
+    public OptionalLong residentMemory() {
+        return Processes.residentMemory(pid);
     }
 
     /** "worker 2 (pid 4711)": how every log line names a worker. */

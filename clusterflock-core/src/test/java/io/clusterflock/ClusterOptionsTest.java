@@ -12,6 +12,7 @@ import io.clusterflock.internal.options.Spelling;
 import io.clusterflock.internal.util.Durations;
 
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,7 @@ class ClusterOptionsTest {
             sample("host", "127.0.0.1", "127.0.0.1"),
             sample("backlog", "64", 64),
             sample("sticky", "true", true),
+            sample("metrics", "127.0.0.1:9100", Optional.of(new InetSocketAddress("127.0.0.1", 9100))),
             sample("timeout", "3s", Duration.ofSeconds(3)),
             sample("readyWhen", "LISTENING", ReadyWhen.LISTENING),
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),
@@ -173,6 +175,11 @@ class ClusterOptionsTest {
                 Arguments.of((Runnable) () -> setFromText(app.get(), Options.LOG_FORMAT, "xml"),
                         "logFormat: 'xml' is not allowed; use text or json",
                         "--log-format: 'xml' is not allowed; use text or json"),
+                Arguments.of((Runnable) () -> app.get().metrics("::1:9100"),
+                        "metrics: '::1:9100' is not allowed; use " + METRICS_FORMS,
+                        "--metrics: '::1:9100' is not allowed; use " + METRICS_FORMS),
+                Arguments.of((Runnable) () -> withProperties(app.get(), "clusterflock.metrics", "9100:localhost"),
+                        "-Dclusterflock.metrics: '9100:localhost' is not allowed; use " + METRICS_FORMS, null),
                 Arguments.of((Runnable) () -> setFromText(app.get(), Options.ENV, "NO_EQUALS_SIGN"),
                         "env: 'NO_EQUALS_SIGN' is not allowed; use NAME=VALUE with a name that has no '='",
                         "--env: 'NO_EQUALS_SIGN' is not allowed; use NAME=VALUE with a name that has no '='"),
@@ -220,6 +227,29 @@ class ClusterOptionsTest {
         textOptions().flatMap(option -> option.property().stream())
                 .forEach(property -> assertTrue(message.contains("-D" + property), property + " missing from: " + message));
         assertTrue(!message.contains("\n"), "one line");
+    }
+
+    private static final String METRICS_FORMS = "HOST:PORT, [IPv6]:PORT, or :PORT for every interface, with a port from 0 to 65535";
+
+    @Test
+    void aMetricsAddressIsHostAndPortOrAPortOnEveryInterface() throws Exception {
+        assertEquals(Optional.empty(), app().build().metrics(), "off by default");
+        assertEquals(new InetSocketAddress(9100), Options.METRICS.parse("9100"));
+        assertEquals(new InetSocketAddress(9100), Options.METRICS.parse(":9100"));
+        assertEquals(new InetSocketAddress(9100), Options.METRICS.parse("*:9100"));
+        assertEquals(new InetSocketAddress(java.net.InetAddress.ofLiteral("::1"), 0), Options.METRICS.parse("[::1]:0"));
+        InetSocketAddress named = Options.METRICS.parse("metrics.example:9100");
+        assertTrue(named.isUnresolved(), "a host name is looked up when it is bound, not when options are read");
+        assertEquals("metrics.example", named.getHostString());
+        for (String written : List.of("127.0.0.1:9100", "*:9100", "[::1]:9100", "metrics.example:9100")) {
+            assertEquals(written, Options.METRICS.write(Options.METRICS.parse(written)), "written back as read");
+        }
+        for (String bad : List.of("", "localhost", "127.0.0.1:", "127.0.0.1:70000", ":-1", "::1:9100", "[127.0.0.1]:80",
+                "[::1", "a host:80", "+80")) {
+            assertEquals("metrics: '" + bad + "' is not allowed; use " + METRICS_FORMS,
+                    refusal(() -> Options.METRICS.parse(bad)).getMessage());
+        }
+        assertEquals(Optional.empty(), app().metrics(":9100").metrics((InetSocketAddress) null).build().metrics(), "null: off");
     }
 
     @Test

@@ -28,7 +28,7 @@ class ClusterFlagsTest {
     /** A value per flag that takes one; none of them is the default. */
     private static final Map<String, String> SAMPLES = Map.ofEntries(
             Map.entry("workers", "3"), Map.entry("port", "8080"), Map.entry("host", "127.0.0.1"),
-            Map.entry("backlog", "64"), Map.entry("timeout", "3s"), Map.entry("readyWhen", "ready"),
+            Map.entry("backlog", "64"), Map.entry("metrics", "127.0.0.1:9100"), Map.entry("timeout", "3s"), Map.entry("readyWhen", "ready"),
             Map.entry("readyTimeout", "2m"), Map.entry("readyAfter", "1500ms"), Map.entry("reloadSurge", "3"), Map.entry("ramp", "2s"), Map.entry("shutdownDelay", "5s"),
             Map.entry("respawnDelay", "250ms"), Map.entry("respawnDelayMax", "0"),
             Map.entry("env", "GREETING=hi"), Map.entry("title", "shop"), Map.entry("name", "shop-1"),

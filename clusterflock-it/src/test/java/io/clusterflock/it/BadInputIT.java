@@ -93,7 +93,7 @@ class BadInputIT {
     }
 
     /** Runs {@code clusterflock run OPTIONS}, checks it is refused properly, naming {@code named}; returns the line. */
-    private static String assertRefused(List<String> options, String named) {
+    static String assertRefused(List<String> options, String named) {
         String title = "it-" + UUID.randomUUID();
         List<String> args = new ArrayList<>(List.of("run", "--title", title));
         args.addAll(options);

@@ -18,6 +18,7 @@ import io.clusterflock.internal.supervisor.Clock;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.RolloutState;
 import io.clusterflock.internal.supervisor.Supervisor;
+import io.clusterflock.spi.MetricsEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -32,8 +33,9 @@ import java.util.function.Consumer;
 /**
  * Puts a master together, in an order that leaves nothing behind when a step fails: check the
  * platform and the command, claim the cluster's name (its control socket), listen, make the
- * private directory and the worker channel, start the orphan guard, then hand over to the
- * supervisor thread and open the control socket to clients. Once stopped it releases all of it.
+ * private directory and the worker channel, start the orphan guard and the metrics endpoint, then
+ * hand over to the supervisor thread and open the control socket to clients. Once stopped it
+ * releases all of it.
  */
 public final class Master {
     private final Listeners listeners;
@@ -87,7 +89,10 @@ public final class Master {
             if (reaper != null) {
                 acquire(resources, reaper);
             }
-            Consumer<ClusterEvent> events = fanOut(options, ipc);
+            // Before the first spawn, so that it sees every event; closed once every worker is gone.
+            MetricsEndpoint metrics = options.metrics().map(address -> acquire(resources, MetricsSetup.open(address, loop)))
+                    .orElse(null);
+            Consumer<ClusterEvent> events = fanOut(options, ipc, metrics);
             Supervisor supervisor = new Supervisor(options, launcher, Clock.SYSTEM, events);
             if (options.maxRss() > 0) {
                 acquire(resources, MemorySampler.start(loop::snapshot, loop::submit));
@@ -144,13 +149,16 @@ public final class Master {
         return SharedListener.opened(ListenSocket.open(options.host(), options.port(), options.backlog()));
     }
 
-    private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc) {
+    private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc, MetricsEndpoint metrics) {
         List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
         options.logger().ifPresent(logger -> listeners.add(new EventLog(logger, options.readyWhen(), options.logFormat())));
         listeners.add(new Messages(options.messageHandler(), ipc));
         SystemdNotify systemd = SystemdNotify.fromEnvironment(options.workers());
         if (systemd != null) {
             listeners.add(systemd);
+        }
+        if (metrics != null) {
+            listeners.add(metrics);
         }
         listeners.addAll(options.listeners());
         return event -> {

@@ -4,6 +4,7 @@ import io.clusterflock.ClusterOptions;
 import io.clusterflock.SlotInfo;
 import io.clusterflock.WorkerInfo;
 import io.clusterflock.internal.control.ControlledMaster;
+import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.RolloutState;
 import java.net.InetSocketAddress;
@@ -68,7 +69,7 @@ record MasterControl(Master master, ClusterOptions options, long startedAt) impl
 
     @Override
     public OptionalLong rss(long pid) {
-        return MemorySampler.rss(pid);
+        return Processes.residentMemory(pid);
     }
 
     @Override

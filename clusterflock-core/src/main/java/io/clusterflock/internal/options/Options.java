@@ -7,6 +7,7 @@ import io.clusterflock.ClusterOptions.Builder;
 import io.clusterflock.LogFormat;
 import io.clusterflock.ReadyWhen;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,12 @@ public final class Options {
             .byDefault(false, "off")
             .help("Every connection of one client address goes to the same slot: a socket per slot, picked by the kernel")
             .reachedBy(Builder::sticky, ClusterOptions::sticky);
+
+    public static final Option<InetSocketAddress> METRICS = Option.named("metrics", TextForm.socketAddress())
+            .flags("--metrics").label("HOST:PORT").property()
+            .noneByDefault("off")
+            .help("Serve the master's Prometheus metrics at http://HOST:PORT/metrics; :PORT is every interface")
+            .reachedBy(Builder::metrics, ClusterOptions::metrics);
 
     public static final Option<Duration> TIMEOUT = Option.named("timeout", TextForm.duration())
             .flags("-t", "--timeout").label("DURATION").property()
@@ -244,7 +251,7 @@ public final class Options {
             .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
-    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, METRICS, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);

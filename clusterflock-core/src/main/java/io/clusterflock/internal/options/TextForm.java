@@ -2,9 +2,13 @@ package io.clusterflock.internal.options;
 
 import io.clusterflock.OptionException;
 import io.clusterflock.Warmup;
+import io.clusterflock.internal.os.ListenSocket;
 import io.clusterflock.internal.util.Durations;
 import io.clusterflock.internal.util.Sizes;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +73,16 @@ public record TextForm<T>(Function<String, Optional<T>> reader, Function<T, Stri
         }, Warmup::text, "[METHOD] PATH, then '; count N', '; for DURATION', '; header NAME: VALUE', '; body TEXT' or '; body @FILE'");
     }
 
+    /**
+     * {@code HOST:PORT}, {@code [IPV6]:PORT}, or {@code :PORT}, {@code *:PORT} and {@code PORT} for
+     * every interface. An IP address is read as it is; a host name is kept unresolved, to be looked
+     * up when the address is bound (as {@code --host} is), so reading options never waits for DNS.
+     */
+    public static TextForm<InetSocketAddress> socketAddress() {
+        return new TextForm<>(TextForm::socketAddress, TextForm::hostAndPort,
+                "HOST:PORT, [IPv6]:PORT, or :PORT for every interface, with a port from 0 to 65535");
+    }
+
     /** {@code true} or {@code false}; empty text ({@code -Dclusterflock.silent}) is true. */
     public static TextForm<Boolean> toggle() {
         return new TextForm<>(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
@@ -113,6 +127,37 @@ public record TextForm<T>(Function<String, Optional<T>> reader, Function<T, Stri
 
     private static String lowerCase(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Optional<InetSocketAddress> socketAddress(String text) {
+        String written = text.strip();
+        int colon = written.lastIndexOf(':');
+        String host = colon < 0 ? "" : written.substring(0, colon);
+        Optional<Integer> port = number(written.substring(colon + 1)).filter(n -> n >= 0 && n <= 65_535).map(Long::intValue);
+        if (port.isEmpty() || written.substring(colon + 1).startsWith("+")) {
+            return Optional.empty();
+        }
+        if (host.isEmpty() || host.equals("*")) {
+            return port.map(InetSocketAddress::new);
+        }
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        String name = bracketed ? host.substring(1, host.length() - 1) : host;
+        if (bracketed != name.contains(":") || name.isEmpty() || name.chars().anyMatch(c -> c <= ' ' || c == '[' || c == ']')) {
+            return Optional.empty(); // an IPv6 address goes in brackets, and only one
+        }
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.ofLiteral(name), port.get()));
+        } catch (IllegalArgumentException notAnAddress) {
+            return bracketed ? Optional.empty() : Optional.of(InetSocketAddress.createUnresolved(name, port.get()));
+        }
+    }
+
+    /** {@code 127.0.0.1:9100}, {@code [::1]:9100}, {@code *:9100}, {@code localhost:9100}: as {@link #socketAddress} reads it. */
+    private static String hostAndPort(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        String host = ip == null ? address.getHostString() : ip.isAnyLocalAddress() ? "*"
+                : ip instanceof Inet6Address ? "[" + ListenSocket.literal(ip) + "]" : ip.getHostAddress();
+        return host + ":" + address.getPort();
     }
 
     private static Optional<Long> number(String text) {

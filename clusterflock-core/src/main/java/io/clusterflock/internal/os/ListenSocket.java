@@ -188,7 +188,7 @@ public final class ListenSocket implements AutoCloseable {
      * The address as people write it: "127.0.0.1", or IPv6 compressed per RFC 5952 ("::1"), where
      * the JDK would print "0:0:0:0:0:0:0:1".
      */
-    static String literal(InetAddress address) {
+    public static String literal(InetAddress address) {
         if (!(address instanceof Inet6Address v6)) {
             return address.getHostAddress();
         }

@@ -7,8 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -21,6 +24,12 @@ import java.util.stream.Stream;
 final class Pool {
     private final SortedMap<Integer, Slot> slots = new TreeMap<>();
     private final List<WorkerProcess> workers = new ArrayList<>();
+    /**
+     * By slot id, the requests its reaped workers last reported. Kept by id, not in the {@link Slot}:
+     * a retired slot's draining worker is reaped after its slot has gone, and a slot id that comes
+     * back continues its count, so that a slot's total never goes down.
+     */
+    private final Map<Integer, Long> servedByReaped = new HashMap<>();
     private final Clock clock;
 
     Pool(Clock clock) {
@@ -44,8 +53,10 @@ final class Pool {
         workers.add(worker);
     }
 
+    /** The worker was reaped: what it last reported it served stays counted in its slot's total. */
     void remove(WorkerProcess worker) {
         workers.remove(worker);
+        worker.requests.ifPresent(served -> servedByReaped.merge(worker.id, served, Long::sum));
     }
 
     // ---- queries -------------------------------------------------------------------------------
@@ -128,6 +139,19 @@ final class Pool {
                 && workers.stream().allMatch(w -> slots.containsKey(w.id));
     }
 
+    /**
+     * Requests served in slot {@code id} by all its processes, reaped and running, as they reported
+     * them; empty while none has reported a count.
+     */
+    OptionalLong served(int id) {
+        Long reaped = servedByReaped.get(id);
+        List<WorkerProcess> reporting = workers.stream().filter(w -> w.id == id && w.requests.isPresent()).toList();
+        if (reaped == null && reporting.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of((reaped == null ? 0 : reaped) + reporting.stream().mapToLong(w -> w.requests.getAsLong()).sum());
+    }
+
     /** The lowest id that no slot and no unreaped worker uses, so two live workers never share an id. */
     private int freeId() {
         int id = 0;
@@ -175,6 +199,6 @@ final class Pool {
         return slots.values().stream().map(slot -> new SlotInfo(slot.id, slot.targetGeneration,
                 spawning && missing(slot) && slot.backingOff(now)
                         ? Optional.of(wall.plus(Duration.ofNanos(slot.respawnAt - now))) : Optional.empty(),
-                slot.restarts, slot.lastExit)).toList();
+                slot.restarts, slot.lastExit, served(slot.id))).toList();
     }
 }

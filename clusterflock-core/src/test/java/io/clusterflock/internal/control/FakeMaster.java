@@ -39,10 +39,11 @@ final class FakeMaster implements ControlledMaster {
                     Duration.ofHours(2).plusMinutes(5), 0, Optional.empty(), OptionalLong.of(99)),
             worker(2, 4714, 1, WorkerState.READY, Optional.empty(), Duration.ofSeconds(3), 0, Optional.empty(), OptionalLong.of(0))));
     List<SlotInfo> slots = new ArrayList<>(List.of(
-            new SlotInfo(0, 1, Optional.empty(), 0, Optional.empty()),
-            new SlotInfo(1, 1, Optional.empty(), 2, Optional.of(HUNG)),
-            new SlotInfo(2, 1, Optional.empty(), 0, Optional.empty()),
-            new SlotInfo(3, 1, Optional.of(Instant.now().plusMillis(3_250)), 4, Optional.of(CRASHED))));
+            new SlotInfo(0, 1, Optional.empty(), 0, Optional.empty(), OptionalLong.of(1234)),
+            new SlotInfo(1, 1, Optional.empty(), 2, Optional.of(HUNG), OptionalLong.empty()),
+            new SlotInfo(2, 1, Optional.empty(), 0, Optional.empty(), OptionalLong.of(99)),
+            new SlotInfo(3, 1, Optional.of(Instant.now().plusMillis(3_250)), 4, Optional.of(CRASHED),
+                    OptionalLong.empty())));
     RolloutState rollout = new RolloutState(1, 1, false, false, Optional.empty());
 
     /** A worker forked {@code uptime} ago, give or take the time the test takes. */

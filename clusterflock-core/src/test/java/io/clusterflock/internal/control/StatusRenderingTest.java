@@ -74,7 +74,7 @@ class StatusRenderingTest {
     @Test
     void namesWithQuotesCannotBreakTheJson() {
         master.slots.set(3, new SlotInfo(3, 1, Optional.empty(), 0, Optional.of(new WorkerExit(3, 4708, 1,
-                ExitStatus.exited(1), new EndCause.Shutdown("said \"bye\"\n"), Duration.ofSeconds(1)))));
+                ExitStatus.exited(1), new EndCause.Shutdown("said \"bye\"\n"), Duration.ofSeconds(1))), OptionalLong.empty()));
         master.workers.add(new WorkerInfo(3, 4715, 1, WorkerState.STARTING, Optional.empty(), Instant.now(), 0,
                 Optional.empty(), OptionalLong.empty()));
         assertTrue(StatusJson.render(StatusReport.of(master)).contains("\"reason\":\"graceful shutdown (said \\\"bye\\\"\\n)\""));
