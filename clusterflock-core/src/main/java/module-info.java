@@ -15,6 +15,7 @@ module io.clusterflock {
     exports io.clusterflock.internal.os to io.clusterflock.jetty;
     exports io.clusterflock.internal.master to io.clusterflock.jetty;
     exports io.clusterflock.internal.sticky to io.clusterflock.jetty; // a sticky worker's wake-up address
+    exports io.clusterflock.internal.net to io.clusterflock.jetty; // waking an acceptor out of accept()
 
     uses io.clusterflock.spi.MetricsExporter; // with --metrics, provided by clusterflock-metrics
 }

@@ -7,4 +7,6 @@ module io.clusterflock.jetty {
     requires jdk.unsupported; // sun.misc.Signal: a worker's SIGTERM starts its drain
 
     exports io.clusterflock.jetty;
+    // Not exported: io.clusterflock.jetty.inherited, the connector on the inherited socket and its
+    // drain, which clusterflock-spring-boot's Jetty uses on the class path (as Spring Boot runs).
 }

@@ -188,6 +188,29 @@ public record Warmup(String method, String path, Map<String, String> headers, St
         return warmup;
     }
 
+    /**
+     * This request as it goes over a connection, HTTP/1.1 closed after the answer: the body's
+     * {@code Content-Length}, {@code Connection: close}, and {@code Host: localhost} unless the
+     * warm-up names a host of its own. A server of your own sends these to itself.
+     */
+    public byte[] bytes() {
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Connection: close\r\n");
+        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Host"))) {
+            head.append("Host: localhost\r\n"); // unless the operator names the virtual host
+        }
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        if (content.length > 0 || !method.equals("GET") && !method.equals("HEAD")) {
+            head.append("Content-Length: ").append(content.length).append("\r\n");
+        }
+        byte[] start = head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] all = new byte[start.length + content.length];
+        System.arraycopy(start, 0, all, 0, start.length);
+        System.arraycopy(content, 0, all, start.length, content.length);
+        return all;
+    }
+
     /** The operator's form of this warm-up; a body is written inline. */
     public String text() {
         StringBuilder out = new StringBuilder(method).append(' ').append(path);

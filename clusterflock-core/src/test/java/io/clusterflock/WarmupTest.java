@@ -94,4 +94,12 @@ class WarmupTest {
         assertEquals(warmups, WarmupEnvironment.decode(encoded));
         assertEquals(List.of(), WarmupEnvironment.decode(""));
     }
+
+    @Test
+    void onTheWireAWarmUpIsOneRequestOnAConnectionClosedAfterTheAnswer() {
+        assertEquals("GET /items HTTP/1.1\r\nConnection: close\r\nHost: localhost\r\n\r\n",
+                new String(Warmup.parse("GET /items").bytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("POST /o HTTP/1.1\r\nConnection: close\r\nHost: shop\r\nContent-Length: 5\r\n\r\nsocks",
+                new String(Warmup.parse("POST /o; header Host: shop; body socks").bytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -232,6 +232,16 @@ public final class Worker {
         report("ready");
     }
 
+    /**
+     * Tells the master what this worker is doing (its log shows it), as sd_notify's
+     * {@code STATUS=} does. A starting worker that says this manages its own readiness: under
+     * {@code readyWhen=started} staying up {@code readyAfter} no longer proves it, only
+     * {@link #ready()} does. Say it early, from a server that takes longer than that to start.
+     */
+    public void status(String text) {
+        report("status " + text);
+    }
+
     /** Tells the master this worker's server accepts connections (readyWhen=listening). */
     public void listening() {
         report("listening");

@@ -2,6 +2,8 @@ package io.clusterflock.jetty;
 
 import io.clusterflock.worker.Worker;
 import io.clusterflock.internal.os.ProcessTitle;
+import io.clusterflock.jetty.inherited.DrainHandler;
+import io.clusterflock.jetty.inherited.InheritedConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -35,9 +37,6 @@ import sun.misc.Signal;
  */
 final class JettyWorker {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
-    /** A connection idle this long during a drain is closed: its client is not about to send. */
-    private static final long IDLE_CLOSE_MILLIS = 1_000;
-    private static final long POLL_MILLIS = 20;
 
     private final Worker worker;
     private final Server server;
@@ -189,17 +188,10 @@ final class JettyWorker {
         }
         try {
             drain.drain();
-            connector.stopAccepting();
             long started = System.nanoTime();
             LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": draining, "
                     + connector.openConnections() + " connections open");
-            long deadline = started + drainTime(worker.timeout()).toNanos();
-            boolean busy;
-            while ((busy = connector.settling() || connector.closeIdle(IDLE_CLOSE_MILLIS) > 0)
-                    && System.nanoTime() < deadline) {
-                connector.wakeAcceptor();
-                Thread.sleep(POLL_MILLIS); // polling the connection count: Jetty has no event for "none left"
-            }
+            boolean busy = !connector.drain(drainTime(worker.timeout()));
             reportDrain(Duration.ofNanos(System.nanoTime() - started), busy);
             server.stop();
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import io.clusterflock.jetty.inherited.DrainHandler;
 import org.eclipse.jetty.server.LocalConnector;
 
 /**
@@ -21,9 +22,8 @@ import org.eclipse.jetty.server.LocalConnector;
  */
 final class WarmUp {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
-    /** The header that marks a warm-up request; {@value #SERVER} asks the drain handler to answer it itself. */
-    static final String HEADER = "X-Clusterflock-Warmup";
-    static final String SERVER = "server";
+    static final String HEADER = DrainHandler.WARMUP_HEADER;
+    static final String SERVER = DrainHandler.SERVER_WARMUP;
     /** The server's own path: enough requests for the interpreter to see it hot, and never long. */
     private static final int SERVER_REQUESTS = 1_000;
     private static final long SERVER_MILLIS = 500;
@@ -64,7 +64,7 @@ final class WarmUp {
      * that is zero; returns how many were sent.
      */
     private int send(Warmup warmup, int count, long millis) throws Failed {
-        byte[] request = raw(warmup);
+        byte[] request = warmup.bytes();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         int sent = 0;
         int answered = 0;
@@ -106,25 +106,6 @@ final class WarmUp {
             throw new Failed(warmup.method() + " " + warmup.path() + " got no HTTP answer: "
                     + head.lines().findFirst().orElse(""), null);
         }
-    }
-
-    /** The request as it goes over a connection, closed after the answer. */
-    static byte[] raw(Warmup warmup) {
-        byte[] body = warmup.body().getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(warmup.method()).append(' ').append(warmup.path()).append(" HTTP/1.1\r\n")
-                .append("Connection: close\r\n");
-        if (warmup.headers().keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Host"))) {
-            head.append("Host: localhost\r\n"); // unless the operator names the virtual host
-        }
-        warmup.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        if (body.length > 0 || !warmup.method().equals("GET") && !warmup.method().equals("HEAD")) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
-        }
-        byte[] start = head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
-        byte[] all = new byte[start.length + body.length];
-        System.arraycopy(start, 0, all, 0, start.length);
-        System.arraycopy(body, 0, all, start.length, body.length);
-        return all;
     }
 
     /** The warm-up did not succeed: the worker is not ready. */

@@ -109,7 +109,7 @@ public final class Supervisor {
             case Input.WorkerHeartbeat h -> onHeartbeat(h.pid(), h.requests());
             case Input.WorkerMemory m -> pool.find(m.pid()).ifPresent(w -> recycling.memory(w, m.rssBytes(), clock.nanoTime()));
             case Input.WorkerMessage m -> report(m.pid(), w -> new ClusterEvent.Message(pool.info(w), m.text()));
-            case Input.WorkerStatus s -> report(s.pid(), w -> new ClusterEvent.Status(pool.info(w), s.text()));
+            case Input.WorkerStatus s -> onStatus(s.pid(), s.text());
             case Input.Notified n -> onNotified(n.senders(), n.lines());
             case Input.SignalReceived s -> onSignal(s.signal());
             case Input.Resize r -> resize(r.workers(), r.done());
@@ -194,6 +194,19 @@ public final class Supervisor {
                 }
                 // STOPPING=1, BARRIER=1, MAINPID=…: nothing to do for them here.
             }
+        });
+    }
+
+    /**
+     * A worker's library says what it is doing: as with sd_notify's {@code STATUS=}, a starting
+     * worker that speaks manages its readiness, and staying up no longer proves it.
+     */
+    private void onStatus(long pid, String text) {
+        pool.find(pid).ifPresent(worker -> {
+            if (worker.life instanceof Lifecycle.Starting s) {
+                worker.life = s.speaksForItself();
+            }
+            events.accept(new ClusterEvent.Status(pool.info(worker), text));
         });
     }
 

@@ -55,6 +55,19 @@ class ReadinessTest extends SupervisorFixture {
     }
 
     @Test
+    void aWorkerWhoseLibrarySaysWhatItDoesIsReadyOnlyWhenItSaysReady() {
+        start(1, b -> b.readyAfter(AFTER).readyTimeout(Duration.ofSeconds(30)));
+        long pid = processes.last().pid();
+        input(new Input.WorkerStatus(pid, "starting Spring Boot"));
+        clock.advance(Duration.ofSeconds(10));
+        settle();
+        assertEquals(WorkerState.STARTING, pid(pid).state(), "staying up does not prove a worker that manages its readiness");
+        assertEquals("starting Spring Boot", eventsOf(ClusterEvent.Status.class).getFirst().text());
+        input(new Input.WorkerReady(pid));
+        assertEquals(WorkerState.READY, pid(pid).state());
+    }
+
+    @Test
     void readyFromAChildOfTheWorkerCountsForTheWorkerAndOtherSendersAreIgnored() {
         start(2, b -> b.readyAfter(AFTER));
         long first = processes.spawns.get(0).pid();

@@ -1,4 +1,4 @@
-package io.clusterflock.jetty;
+package io.clusterflock.jetty.inherited;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.clusterflock.jetty;
+package io.clusterflock.jetty.inherited;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -25,10 +25,13 @@ import org.eclipse.jetty.server.LocalConnector;
  * so that the drain never takes a connection with a response on its way for an idle one; counts
  * the requests clients sent, and reports at once when the count crosses half the worker's
  * {@code --max-requests} limit and the limit itself (the master starts the replacement half-way and
- * stops this worker at its limit); and answers the server's own warm-up requests ({@link WarmUp})
+ * stops this worker at its limit); and answers the server's own warm-up requests (those marked {@value #SERVER_WARMUP})
  * itself, without the application. Warm-up requests are not counted.
  */
-final class DrainHandler extends Handler.Wrapper {
+public final class DrainHandler extends Handler.Wrapper {
+    /** The header that marks a warm-up request; {@value #SERVER_WARMUP} asks this handler to answer it itself. */
+    public static final String WARMUP_HEADER = "X-Clusterflock-Warmup";
+    public static final String SERVER_WARMUP = "server";
     private static final ByteBuffer WARM = ByteBuffer.wrap("warm\n".getBytes(StandardCharsets.US_ASCII));
     private final AtomicLong requests = new AtomicLong();
     private final long halfway;
@@ -37,26 +40,27 @@ final class DrainHandler extends Handler.Wrapper {
     private volatile boolean draining;
 
     /** {@code report} is called with the count when it reaches half of {@code limit}, and {@code limit}. */
-    DrainHandler(Handler handler, OptionalLong limit, LongConsumer report) {
+    public DrainHandler(Handler handler, OptionalLong limit, LongConsumer report) {
         super(handler);
         this.limit = limit.orElse(-1);
         this.halfway = limit.isPresent() ? limit.getAsLong() / 2 : -1;
         this.report = report;
     }
 
-    void drain() {
+    /** From now on every answer says {@code Connection: close}. */
+    public void drain() {
         draining = true;
     }
 
     /** Requests received so far, for the master's status and max-requests. */
-    long requests() {
+    public long requests() {
         return requests.get();
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (request.getConnectionMetaData().getConnector() instanceof LocalConnector) {
-            if (WarmUp.SERVER.equals(request.getHeaders().get(WarmUp.HEADER))) {
+            if (SERVER_WARMUP.equals(request.getHeaders().get(WARMUP_HEADER))) {
                 response.write(true, WARM.slice(), callback);
                 return true;
             }

@@ -1,4 +1,4 @@
-package io.clusterflock.jetty;
+package io.clusterflock.jetty.inherited;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;

@@ -1,4 +1,4 @@
-package io.clusterflock.jetty;
+package io.clusterflock.jetty.inherited;
 
 import java.time.Duration;
 

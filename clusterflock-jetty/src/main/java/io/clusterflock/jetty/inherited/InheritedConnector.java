@@ -1,5 +1,6 @@
-package io.clusterflock.jetty;
+package io.clusterflock.jetty.inherited;
 
+import io.clusterflock.internal.net.AcceptorWakeUp;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -23,8 +24,11 @@ import org.eclipse.jetty.server.ServerConnector;
  * shutdown handlers, and only native code could undo that. The channel stays open until the
  * process exits; an acceptor still blocked in {@code accept()} is woken by {@link #wakeAcceptor}.
  */
-final class InheritedConnector extends ServerConnector {
+public final class InheritedConnector extends ServerConnector {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
+    /** A connection idle this long during a drain is closed: its client is not about to send. */
+    public static final long IDLE_CLOSE_MILLIS = 1_000;
+    private static final long POLL_MILLIS = 20;
     private volatile boolean stoppedAccepting;
     /** Acceptor threads inside accept(): a connection may be in their hands. */
     private final AtomicInteger inAccept = new AtomicInteger();
@@ -36,7 +40,7 @@ final class InheritedConnector extends ServerConnector {
     private final CountDownLatch admitted = new CountDownLatch(1);
     private volatile SlowStart slowStart = SlowStart.NONE;
 
-    InheritedConnector(Server server) {
+    public InheritedConnector(Server server) {
         super(server, 1, -1);
     }
 
@@ -45,7 +49,7 @@ final class InheritedConnector extends ServerConnector {
      * (Jetty registers it with a selector in the background, so it is not yet among the
      * connected end points). Stopping the server then would close it unanswered.
      */
-    boolean settling() {
+    public boolean settling() {
         return inAccept.get() > 0 || accepted.sum() > opened.sum();
     }
 
@@ -55,13 +59,13 @@ final class InheritedConnector extends ServerConnector {
     }
 
     /** Opens on {@code channel}; with sticky sessions, the socket of slot {@code stickySlot}. */
-    void open(ServerSocketChannel channel, OptionalInt stickySlot) throws IOException {
+    public void open(ServerSocketChannel channel, OptionalInt stickySlot) throws IOException {
         super.open(channel);
         wakeUp = AcceptorWakeUp.of(channel.getLocalAddress(), stickySlot);
     }
 
     /** Lets the acceptor take connections from now on, with a slow start over {@code ramp} (zero: none). */
-    void admit(Duration ramp) {
+    public void admit(Duration ramp) {
         this.slowStart = SlowStart.from(System.nanoTime(), ramp);
         admitted.countDown();
     }
@@ -102,29 +106,47 @@ final class InheritedConnector extends ServerConnector {
      * Accepts no more connections; those already open are left alone. An acceptor blocked in
      * {@code accept()} stays there until a connection arrives: see {@link #wakeAcceptor}.
      */
-    void stopAccepting() {
+    public void stopAccepting() {
         setAccepting(false);
         stoppedAccepting = true;
         admitted.countDown(); // an acceptor still waiting to start returns, and finds it stopped
     }
 
     /**
+     * The connector's part of a drain: stops accepting, then, for at most {@code time}, wakes the
+     * acceptor and closes connections idle for {@link #IDLE_CLOSE_MILLIS} until no connection is
+     * on its way in or open; whether it got there. (It polls: Jetty has no event for "none left".)
+     * Connections with a request still to send learn to go from {@code Connection: close}, which
+     * the {@link DrainHandler} puts on every answer once it drains.
+     */
+    public boolean drain(Duration time) throws InterruptedException {
+        stopAccepting();
+        long deadline = System.nanoTime() + time.toNanos();
+        boolean busy;
+        while ((busy = settling() || closeIdle(IDLE_CLOSE_MILLIS) > 0) && System.nanoTime() - deadline < 0) {
+            wakeAcceptor();
+            Thread.sleep(POLL_MILLIS);
+        }
+        return !busy;
+    }
+
+    /**
      * While an acceptor is still in {@code accept()}, makes one connection to the socket to bring it
      * out (it serves whatever it gets, then waits for good); call it until {@link #settling} is false.
      */
-    void wakeAcceptor() {
+    public void wakeAcceptor() {
         if (stoppedAccepting && inAccept.get() > 0 && !wakeUp.connect()) {
             LOG.log(System.Logger.Level.DEBUG, "cannot connect to " + wakeUp.targets() + " to wake the acceptor");
         }
     }
 
     /** Whether an acceptor is still inside {@code accept()}. */
-    boolean acceptorWaiting() {
+    public boolean acceptorWaiting() {
         return inAccept.get() > 0;
     }
 
     /** The connections open now. */
-    int openConnections() {
+    public int openConnections() {
         return getConnectedEndPoints().size();
     }
 
@@ -132,7 +154,7 @@ final class InheritedConnector extends ServerConnector {
      * Closes the connections that answered every request they received and have been quiet for
      * {@code idleMillis}; returns how many are still open.
      */
-    int closeIdle(long idleMillis) {
+    public int closeIdle(long idleMillis) {
         int open = 0;
         for (EndPoint endPoint : getConnectedEndPoints()) {
             if (quietFor(endPoint, idleMillis)) {

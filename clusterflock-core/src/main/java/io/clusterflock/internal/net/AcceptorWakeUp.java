@@ -1,4 +1,4 @@
-package io.clusterflock.jetty;
+package io.clusterflock.internal.net;
 
 import java.io.IOException;
 import io.clusterflock.internal.sticky.ClientMap;
@@ -25,7 +25,7 @@ import java.util.OptionalInt;
  * no request is made. Repeated, it reaches this worker's acceptor after at most one connection per
  * acceptor waiting ahead of it.
  */
-final class AcceptorWakeUp {
+public final class AcceptorWakeUp {
     /** Loopback connects at once; only a full accept queue drops the SYN, and then real connections wake the acceptor. */
     private static final int CONNECT_TIMEOUT_MILLIS = 500;
 
@@ -40,7 +40,7 @@ final class AcceptorWakeUp {
     }
 
     /** For the socket bound to {@code local}, shared by every worker. */
-    static AcceptorWakeUp of(SocketAddress local) {
+    public static AcceptorWakeUp of(SocketAddress local) {
         return of(local, OptionalInt.empty());
     }
 
@@ -52,7 +52,7 @@ final class AcceptorWakeUp {
      * IPv6 address only, it comes from ::1: a closed door drops it, and the drain waits for its
      * timeout (or, with sticky sessions, for a client of the slot).
      */
-    static AcceptorWakeUp of(SocketAddress local, OptionalInt stickySlot) {
+    public static AcceptorWakeUp of(SocketAddress local, OptionalInt stickySlot) {
         if (!(local instanceof InetSocketAddress bound)) {
             throw new IllegalArgumentException("not an IP socket: " + local);
         }
@@ -76,7 +76,7 @@ final class AcceptorWakeUp {
     }
 
     /** Makes one connection and closes it; false when no target took it. */
-    boolean connect() {
+    public boolean connect() {
         for (InetSocketAddress target : targets) {
             try (Socket socket = new Socket()) {
                 if (source.isPresent()) {
@@ -91,7 +91,7 @@ final class AcceptorWakeUp {
         return false;
     }
 
-    List<InetSocketAddress> targets() {
+    public List<InetSocketAddress> targets() {
         return targets;
     }
 
