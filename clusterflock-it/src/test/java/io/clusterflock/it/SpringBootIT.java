@@ -39,7 +39,7 @@ class SpringBootIT {
         // application on a loaded machine can outlast the stop timeout; the cache is measured elsewhere.
         try (MasterProcess master = MasterProcess.run(List.of(Fixtures.java().toString(), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-jar", jar.toString()),
-                "-w", "2", "-p", "0", "--ready-when", "ready", "--aot-cache", "off")) {
+                "-w", "2", "-p", "0", "--aot-cache", "off")) {
             List<Long> first = master.startedPids();
             master.awaitReady(first, START);
             readyOnlyOnceTheApplicationIs(master, first);

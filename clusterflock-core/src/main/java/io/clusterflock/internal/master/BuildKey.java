@@ -112,7 +112,7 @@ record BuildKey(String text) {
     }
 
     /** The jars a class path entry stands for: the file itself, or a directory's jars for {@code dir/*}. */
-    private static List<Path> jarsOf(String entry) throws IOException {
+    static List<Path> jarsOf(String entry) throws IOException {
         if (entry.equals("*") || entry.endsWith("/*")) {
             Path dir = Path.of(entry.length() == 1 ? "." : entry.substring(0, entry.length() - 2)).toAbsolutePath().normalize();
             return Files.isDirectory(dir) ? jarsIn(dir) : List.of();

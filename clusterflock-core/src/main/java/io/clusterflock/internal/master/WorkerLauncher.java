@@ -42,6 +42,9 @@ final class WorkerLauncher implements ProcessPort {
     private final WorkerOutput output;
     /** Null when the workers get no AOT cache (--aot-cache off, or none possible). */
     private final AotCache aotCache;
+    private final SelfReadyingJars selfReadying = new SelfReadyingJars();
+    /** Unreaped workers whose jars carry a library that reports their readiness. */
+    private final java.util.Set<Long> reportingReadiness = ConcurrentHashMap.newKeySet();
     /** Each unreaped worker's IPC token, forgotten once its exit is taken in. */
     private final Map<Long, String> tokens = new ConcurrentHashMap<>();
 
@@ -97,6 +100,7 @@ final class WorkerLauncher implements ProcessPort {
         env.put("NOTIFY_SOCKET", notifySocket.toString());
         String title = Titles.worker(id, options.title());
         List<String> args = options.command().subList(1, options.command().size());
+        boolean reportsReadiness = AotCache.isJava(command) && selfReadying.carried(command, args, env::get);
         List<String> jvmOptions = aotCache == null ? List.of() : aotCache.optionsFor("worker " + id, env::get);
         if (!jvmOptions.isEmpty()) {
             args = withJvmOptions(jvmOptions, args, env);
@@ -113,6 +117,9 @@ final class WorkerLauncher implements ProcessPort {
             if (aotCache != null) {
                 aotCache.spawned(jvmOptions, pid);
             }
+            if (reportsReadiness) {
+                reportingReadiness.add(pid);
+            }
             reapLater(pid, token);
             return pid;
         } catch (NativeException e) {
@@ -122,6 +129,11 @@ final class WorkerLauncher implements ProcessPort {
             ipc.revoke(token);
             throw new SpawnException(e.getMessage());
         }
+    }
+
+    @Override
+    public boolean reportsReadiness(long pid) {
+        return reportingReadiness.contains(pid);
     }
 
     /** Whether {@code pid} is a worker spawned here and not yet reaped (it has a reaper thread of its own). */
@@ -181,6 +193,7 @@ final class WorkerLauncher implements ProcessPort {
         if (aotCache != null) {
             aotCache.exited(pid, status); // a worker forked next finds the cache this one wrote
         }
+        reportingReadiness.remove(pid);
         String token = tokens.remove(pid);
         if (token != null) {
             ipc.forget(token, pid);

@@ -35,7 +35,7 @@ final class Actions {
 
     /**
      * Spawns the slot's worker of its target generation; under {@code readyWhen=started} it proves
-     * itself by staying up for {@code readyAfter}.
+     * itself by staying up for {@code readyAfter}, unless its jars carry a library that reports its readiness.
      *
      * @throws ProcessPort.SpawnException when no process could be started
      */
@@ -43,7 +43,7 @@ final class Actions {
         long now = clock.nanoTime();
         OptionalLong requestLimit = requestLimit();
         long pid = processes.spawn(slot.id, slot.targetGeneration, pool.size(), requestLimit);
-        OptionalLong provenAt = options.readyWhen() == ReadyWhen.STARTED
+        OptionalLong provenAt = options.readyWhen() == ReadyWhen.STARTED && !processes.reportsReadiness(pid)
                 ? OptionalLong.of(now + options.readyAfter().toNanos()) : OptionalLong.empty();
         WorkerProcess worker = new WorkerProcess(slot.id, pid, slot.targetGeneration, now, clock.instant(),
                 new Lifecycle.Starting(now + options.readyTimeout().toNanos(), provenAt), requestLimit);

@@ -37,6 +37,14 @@ public interface ProcessPort {
     }
 
     /**
+     * Whether worker {@code pid} carries a library that reports its own readiness (its jars say
+     * so): staying up does not make it ready then, only its word.
+     */
+    default boolean reportsReadiness(long pid) {
+        return false;
+    }
+
+    /**
      * A graceful shutdown closes the door: the listening sockets start no new handshake, while
      * the connections the kernel already holds stay for the workers. False when there is no door
      * to close (a socket systemd passed outlives the master, its queue waits for the next one).

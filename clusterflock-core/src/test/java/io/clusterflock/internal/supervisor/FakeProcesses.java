@@ -24,6 +24,9 @@ final class FakeProcesses implements ProcessPort {
     /** Whether the listening socket has a door to close (the master's own), and what the kernel holds behind it. */
     boolean hasDoor;
     int waiting;
+    /** Whether the workers spawned from now on carry a library that reports their readiness. */
+    boolean reportReadiness;
+    private final Set<Long> reporting = new HashSet<>();
 
     FakeProcesses(FakeClock clock) {
         this.clock = clock;
@@ -40,6 +43,9 @@ final class FakeProcesses implements ProcessPort {
         calls.add("spawn " + id);
         spawns.add(new Spawn(id, generation, pid, clock.now));
         alive.add(pid);
+        if (reportReadiness) {
+            reporting.add(pid);
+        }
         return pid;
     }
 
@@ -58,6 +64,11 @@ final class FakeProcesses implements ProcessPort {
     @Override
     public void serving(Set<Integer> slots) {
         serving.add(Set.copyOf(slots));
+    }
+
+    @Override
+    public boolean reportsReadiness(long pid) {
+        return reporting.contains(pid);
     }
 
     @Override

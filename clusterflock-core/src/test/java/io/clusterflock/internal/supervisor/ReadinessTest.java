@@ -36,6 +36,18 @@ class ReadinessTest extends SupervisorFixture {
     }
 
     @Test
+    void aWorkerWhoseJarsReportReadinessIsReadyOnlyWhenItSaysSo() {
+        processes.reportReadiness = true;
+        start(1, b -> b.readyAfter(AFTER).readyTimeout(Duration.ofSeconds(30)));
+        long pid = processes.last().pid();
+        clock.advance(Duration.ofSeconds(10));
+        settle();
+        assertEquals(WorkerState.STARTING, pid(pid).state(), "staying up does not prove a worker whose library speaks for it");
+        input(new Input.WorkerReady(pid));
+        assertEquals(WorkerState.READY, pid(pid).state());
+    }
+
+    @Test
     void aWorkerThatSaysReadySoonerIsReadyAtOnce() {
         start(1, b -> b.readyAfter(AFTER));
         input(new Input.WorkerReady(processes.last().pid()));
