@@ -11,7 +11,7 @@
 # A part is bench/PART.sh, except warm-after-kill: bench/aot-warmup.sh.
 #   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
 source "$(dirname "$0")/lib.sh"
-ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle sticky peers-reload reload-pace"
+ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle sticky spring peers-reload reload-pace"
 QUICK="" PARTS=$ALL
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +39,7 @@ args() { # the arguments of a part
     respawn) echo "--kills 2" ;;
     warm-after-kill) echo "--kills 1 --variants off,aot" ;;
     sticky) echo "--duration 3" ;;
+    spring) echo "--kills 1 --duration 3 --reloads 1 --interval 1.5" ;;
     chaos|recycle) echo "--duration 5" ;;
     peers-reload|reload-pace) echo "--duration 3 --reloads 2 --interval 1.5" ;;
   esac
@@ -113,7 +114,7 @@ targets() {
   echo "| target | measured | |"
   echo "|---|---|---|"
   local part any=""
-  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle sticky overhead fairness; do
+  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle sticky spring overhead fairness; do
     [ -s "$RESULTS/$part.targets" ] && { cat "$RESULTS/$part.targets"; any=1; }
   done
   [ -n "$any" ] || echo "| (no part ran) | | |"
@@ -237,6 +238,14 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "<!-- analysis -->"
   echo
+  echo "## Spring Boot workers"
+  echo
+  echo "A Spring Boot application as workers (examples/spring-boot with clusterflock-spring-boot; bench/spring.sh):"
+  echo
+  section spring
+  echo
+  echo "<!-- analysis -->"
+  echo
   echo "## Master overhead"
   echo
   echo "What the process that supervises costs while its workers are under load. clusterflock's master never"
@@ -267,7 +276,7 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "bench/all.sh --quick --parts chaos,recycle   # a smoke run of some parts (numbers meaningless)"
   echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
   echo "bench/keepalive-rounds.sh; bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
-  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh"
+  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh; bench/spring.sh"
   echo '```'
   echo
   echo "Ports 5200–5299 on 127.0.0.1; every script stops what it started, also when interrupted. wrk alone"
