@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,8 +28,11 @@ class PidOneIT {
             long init = Await.value(WAIT, () -> "the master in its namespace" + master.output(),
                     () -> ProcessHandle.of(master.pid()).flatMap(unshare -> unshare.children().findFirst()).map(ProcessHandle::pid).orElse(null));
             master.started();
-            Await.until(WAIT, () -> "orphans re-parented to the master; children now: " + children(init),
-                    () -> children(init).stream().filter(child -> Procs.args(child).equals("sleep 2")).count() >= 6);
+            Set<Long> orphans = ConcurrentHashMap.newKeySet();
+            Await.until(WAIT, () -> "six orphans re-parented to the master, seen " + orphans + "; children now: " + children(init), () -> {
+                children(init).stream().filter(child -> Procs.args(child).equals("sleep 2")).forEach(orphans::add);
+                return orphans.size() >= 6;
+            });
             Await.until(WAIT, () -> "every orphan gone, none left a zombie; children now: " + describe(children(init)),
                     () -> children(init).stream().noneMatch(child -> Procs.args(child).equals("sleep 2") || zombie(child)));
             assertEquals(3, children(init).size(), "the guard and two workers remain: " + describe(children(init)));

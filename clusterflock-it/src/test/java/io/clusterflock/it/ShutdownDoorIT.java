@@ -40,7 +40,7 @@ class ShutdownDoorIT {
 
     @Test
     void duringTheShutdownDelayTheClusterServesAsUsual() throws Exception {
-        try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--shutdown-delay", "3s")) {
+        try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--shutdown-delay", "6s")) {
             int port = master.port();
             Answers.untilEveryPid(port, HELLO, master.startedPids(), Duration.ofSeconds(40));
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -49,16 +49,18 @@ class ShutdownDoorIT {
 
             master.signal("TERM");
             MasterEvent shutdown = master.awaitEvent(EventMatch.of(SHUTDOWN), WAIT);
-            assertEquals(3_000, shutdown.number("delayMillis"));
+            assertEquals(6_000, shutdown.number("delayMillis"));
             HttpResponse<String> kept = client.send(request, HttpResponse.BodyHandlers.ofString());
             assertEquals(200, kept.statusCode());
             assertTrue(kept.headers().firstValue("connection").isEmpty(), "no Connection: close during the delay: " + kept.headers());
             assertEquals(200, Http.get(port, "/").status(), "a new connection is served during the delay");
-            assertTrue(master.events(EventMatch.of(STOPPING)).isEmpty(), "no worker drains during the delay" + master.output());
+            // (6 s is ample for the requests above even on a loaded machine; were it not, the next line says so)
+            assertTrue(master.events(EventMatch.of(CLOSING)).isEmpty() && master.events(EventMatch.of(STOPPING)).isEmpty(),
+                    "no worker drains during the delay" + master.output());
 
             MasterEvent closing = master.awaitEvent(EventMatch.of(CLOSING), WAIT);
             Duration delayed = Duration.between(shutdown.ts(), closing.ts());
-            assertTrue(delayed.compareTo(Duration.ofMillis(2_900)) >= 0, "the door closed " + delayed + " after SIGTERM");
+            assertTrue(delayed.compareTo(Duration.ofMillis(5_900)) >= 0, "the door closed " + delayed + " after SIGTERM");
             assertEquals(0, master.awaitExit(WAIT), master.output());
         }
     }
