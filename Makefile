@@ -19,6 +19,10 @@ tools:
 	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$sudo apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1 || { $$sudo apt-get update -q >/dev/null \
 	    && $$sudo apt-get install -y -q --no-install-recommends prometheus >/dev/null; }; }
+	@command -v systemd-socket-activate >/dev/null 2>&1 || { echo "installing systemd-socket-activate (the socket activation tests)"; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get install -y -q --no-install-recommends systemd >/dev/null 2>&1 || { $$sudo apt-get update -q >/dev/null \
+	    && $$sudo apt-get install -y -q --no-install-recommends systemd >/dev/null; }; }
 
 build:
 	./mvnw -B -q install -DskipTests
