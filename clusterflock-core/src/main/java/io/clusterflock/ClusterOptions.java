@@ -30,6 +30,8 @@ import static io.clusterflock.internal.options.Options.SILENT;
 import static io.clusterflock.internal.options.Options.STICKY;
 import static io.clusterflock.internal.options.Options.SHUTDOWN_DELAY;
 import static io.clusterflock.internal.options.Options.TIMEOUT;
+import static io.clusterflock.internal.options.Options.USER;
+import static io.clusterflock.internal.options.Options.GROUP;
 import static io.clusterflock.internal.options.Options.TITLE;
 import static io.clusterflock.internal.options.Options.WARMUP;
 import static io.clusterflock.internal.options.Options.WORKERS;
@@ -94,6 +96,10 @@ public final class ClusterOptions {
     public boolean sticky() { return values.get(STICKY); }
     /** Where the master serves its Prometheus metrics ({@code GET /metrics}); empty when it does not. */
     public Optional<InetSocketAddress> metrics() { return values.find(METRICS); }
+    /** The user the workers run as (a name or uid); empty: the master's. */
+    public Optional<String> user() { return values.find(USER); }
+    /** The group the workers run as (a name or gid); empty: the user's primary group. */
+    public Optional<String> group() { return values.find(GROUP); }
     /** How long a stopping worker may drain before it is killed. */
     public Duration timeout() { return values.get(TIMEOUT); }
     /** How long a graceful shutdown serves on as usual before workers drain; zero: none. */
@@ -185,6 +191,21 @@ public final class ClusterOptions {
         /** Default: the available processors (container-aware). */
         public Builder workers(int workers) {
             return set(WORKERS, workers);
+        }
+
+        /**
+         * Runs the workers as {@code user} (a name or a uid), with its primary group unless
+         * {@link #group} says another, and no supplementary groups: the master, as root, binds a
+         * privileged port and keeps its control socket, the application runs unprivileged. Needs a
+         * master running as root and {@code setpriv} (util-linux). Default: the master's user.
+         */
+        public Builder user(String user) {
+            return user == null || user.isBlank() ? unset(USER) : set(USER, user.strip());
+        }
+
+        /** With {@link #user}: the workers' group (a name or a gid). Default: the user's primary group. */
+        public Builder group(String group) {
+            return group == null || group.isBlank() ? unset(GROUP) : set(GROUP, group.strip());
         }
 
         /** Default: all interfaces (IPv6 and IPv4 where the kernel has IPv6). */

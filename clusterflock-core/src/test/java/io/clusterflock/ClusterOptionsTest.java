@@ -54,6 +54,8 @@ class ClusterOptionsTest {
             sample("reloadSurge", "3", 3),
             sample("ramp", "2s", Duration.ofSeconds(2)),
             sample("shutdownDelay", "5s", Duration.ofSeconds(5)),
+            sample("user", "root", "root"),   // the tests run as root, the only master that may switch users
+            sample("group", "root", "root"),
             sample("respawnDelay", "250ms", Duration.ofMillis(250)),
             sample("respawnDelayMax", "0", Duration.ZERO),
             sample("env", "GREETING=a=b", Map.of("GREETING", "a=b")),

@@ -29,7 +29,7 @@ class ClusterFlagsTest {
     private static final Map<String, String> SAMPLES = Map.ofEntries(
             Map.entry("workers", "3"), Map.entry("port", "8080"), Map.entry("host", "127.0.0.1"),
             Map.entry("backlog", "64"), Map.entry("metrics", "127.0.0.1:9100"), Map.entry("timeout", "3s"), Map.entry("readyWhen", "ready"),
-            Map.entry("readyTimeout", "2m"), Map.entry("readyAfter", "1500ms"), Map.entry("reloadSurge", "3"), Map.entry("ramp", "2s"), Map.entry("shutdownDelay", "5s"),
+            Map.entry("readyTimeout", "2m"), Map.entry("readyAfter", "1500ms"), Map.entry("reloadSurge", "3"), Map.entry("ramp", "2s"), Map.entry("shutdownDelay", "5s"), Map.entry("user", "root"), Map.entry("group", "root"),
             Map.entry("respawnDelay", "250ms"), Map.entry("respawnDelayMax", "0"),
             Map.entry("env", "GREETING=hi"), Map.entry("title", "shop"), Map.entry("name", "shop-1"),
             Map.entry("logFormat", "json"), Map.entry("workerTimeout", "1.5s"), Map.entry("maxRequests", "10000"),

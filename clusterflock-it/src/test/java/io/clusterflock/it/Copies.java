@@ -16,10 +16,14 @@ import java.util.stream.Stream;
 final class Copies {
     private Copies() {}
 
-    /** A new temporary directory named {@code prefix…}, removed at exit. */
+    /**
+     * A new temporary directory named {@code prefix…}, removed at exit. Readable by every user
+     * (0755, as an installed application is): WorkerUserIT's workers run as nobody.
+     */
     static Path temporaryRoot(String prefix) {
         try {
-            Path root = Files.createTempDirectory(prefix);
+            Path root = Files.createTempDirectory(prefix,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
             return root;
         } catch (IOException e) {

@@ -52,6 +52,8 @@ final class AotCacheSetup {
         AotCache cache = switch (options.aotCache()) {
             case AotCacheMode.Off off -> null;
             case AotCacheMode.InFile(Path file) -> named(file, command, args, environment, assembler);
+            // Workers of another user cannot write the master's cache directory: no automatic cache for them.
+            case AotCacheMode.Automatic automatic when options.user().isPresent() || options.group().isPresent() -> null;
             case AotCacheMode.Automatic automatic -> automatic(options.aotCacheDir(), command, args, environment, assembler);
         };
         if (cache != null) {

@@ -14,6 +14,7 @@ import io.clusterflock.internal.os.Platform;
 import io.clusterflock.internal.os.ProcessTitle;
 import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.os.Spawner;
+import io.clusterflock.internal.os.WorkerAccount;
 import io.clusterflock.internal.supervisor.Clock;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.RolloutState;
@@ -74,10 +75,13 @@ public final class Master {
             // First: a second master of a taken name is refused as such, not as "port in use".
             ControlServer control = acquire(resources, ControlServer.bind(options.name(), ProcessHandle.current().pid()));
             Listeners socket = acquire(resources, listen(options));
-            RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create());
+            boolean anotherUser = options.user().isPresent() || options.group().isPresent();
+            RuntimeDirectory directory = acquire(resources, RuntimeDirectory.create(anotherUser));
             SupervisorLoop loop = new SupervisorLoop();
             IpcServer ipc = acquire(resources, IpcServer.start(directory.path(), loop::submit));
             NotifyReceiver notify = acquire(resources, NotifyReceiver.start(directory.path(), loop::submit));
+            WorkerAccount.of(options.user(), options.group()).ifPresent(account ->
+                    directory.handOver(account, ipc.path(), notify.path())); // the workers' user reaches them, no one else
             OrphanGuard guard = OrphanGuard.start(options.timeout(), Titles.guard(options.title()), directory.path());
             if (guard != null) {
                 acquire(resources, guard);

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import io.clusterflock.internal.os.WorkerAccount;
 
 /**
  * How a worker is started so that it gets what SPEC §2 promises that posix_spawn alone cannot
@@ -18,6 +20,9 @@ final class Trampoline {
     private static final String PIDS = "export LISTEN_PID=$$; [ -z \"${WATCHDOG_USEC-}\" ] || export WATCHDOG_PID=$$; ";
     private static final String BASH = PIDS + "exec -a \"$0\" \"$@\"";
     private static final String SH = PIDS + "exec \"$@\"";
+    /** As another user: the shell execs setpriv, which execs a second bash that gives the command its title. */
+    private static final String SWITCH = PIDS + "exec \"$@\"";
+    private static final String TITLED = "exec -a \"$0\" \"$@\"";
 
     private final Path shell;
     private final String script;
@@ -37,14 +42,33 @@ final class Trampoline {
         return Files.isExecutable(sh) ? new Trampoline(sh, SH) : new Trampoline(null, null);
     }
 
-    /** What posix_spawn runs: the shell, or the command itself. */
-    Path executable(Path command) {
-        return shell != null ? shell : command;
+    /** What posix_spawn runs: the shell, or the command itself (setpriv, to run it as another user). */
+    Path executable(Path command, Optional<WorkerAccount> account) {
+        return shell != null ? shell : account.map(a -> Path.of(a.switchCommand().getFirst())).orElse(command);
     }
 
-    /** argv for posix_spawn; argv[0] is the process title. */
-    List<String> argv(String title, Path command, List<String> args) {
+    /**
+     * argv for posix_spawn; argv[0] is the process title. As another user, the shell execs
+     * {@code setpriv … --}, which execs the command: through bash again when there is bash, so that
+     * the command still has the title ({@code exec -a}).
+     */
+    List<String> argv(String title, Path command, List<String> args, Optional<WorkerAccount> account) {
         List<String> argv = new ArrayList<>();
+        if (account.isPresent()) {
+            List<String> setpriv = account.get().switchCommand();
+            if (shell == null) {
+                argv.addAll(setpriv);
+            } else {
+                argv.addAll(List.of(title, "-c", SWITCH, title));
+                argv.addAll(setpriv);
+                if (script.equals(BASH)) {
+                    argv.addAll(List.of(shell.toString(), "-c", TITLED, title));
+                }
+            }
+            argv.add(command.toString());
+            argv.addAll(args);
+            return argv;
+        }
         argv.add(title);
         if (shell != null) {
             argv.addAll(List.of("-c", script, title, command.toString()));

@@ -6,6 +6,8 @@ import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Processes;
 import io.clusterflock.internal.os.Spawner;
+import io.clusterflock.internal.os.WorkerAccount;
+import java.util.Optional;
 import io.clusterflock.internal.supervisor.Input;
 import io.clusterflock.internal.supervisor.ProcessPort;
 import io.clusterflock.internal.util.WarmupEnvironment;
@@ -43,6 +45,8 @@ final class WorkerLauncher implements ProcessPort {
     /** Null when the workers get no AOT cache (--aot-cache off, or none possible). */
     private final AotCache aotCache;
     private final SelfReadyingJars selfReadying = new SelfReadyingJars();
+    /** Whom the workers run as, when not the master's user. */
+    private final Optional<WorkerAccount> account;
     /** Unreaped workers whose jars carry a library that reports their readiness. */
     private final java.util.Set<Long> reportingReadiness = ConcurrentHashMap.newKeySet();
     /** Each unreaped worker's IPC token, forgotten once its exit is taken in. */
@@ -59,12 +63,18 @@ final class WorkerLauncher implements ProcessPort {
         this.listeners = listeners;
         this.processGroup = (int) processGroup;
         this.sink = sink;
-        this.baseEnvironment = baseEnvironment(options);
+        this.account = WorkerAccount.of(options.user(), options.group());
+        this.baseEnvironment = baseEnvironment(options, account);
     }
 
-    private static Map<String, String> baseEnvironment(ClusterOptions options) {
+    private static Map<String, String> baseEnvironment(ClusterOptions options, Optional<WorkerAccount> account) {
         Map<String, String> env = new LinkedHashMap<>(options.inheritEnvironment() ? System.getenv() : Map.of());
         MASTER_OWNED.forEach(env::remove);
+        account.ifPresent(a -> { // the user's own, as login(1) sets them; --env still wins
+            env.put("HOME", a.home().toString());
+            env.put("USER", a.user());
+            env.put("LOGNAME", a.user());
+        });
         env.putAll(options.environment());
         return env;
     }
@@ -110,8 +120,8 @@ final class WorkerLauncher implements ProcessPort {
             int socketFd = listeners.fdFor(id);
             fds.put(0, socketFd);
             fds.put(3, socketFd);
-            long pid = Spawner.spawn(new Spawner.Request(trampoline.executable(command),
-                    trampoline.argv(title, command, args), env, fds, processGroup));
+            long pid = Spawner.spawn(new Spawner.Request(trampoline.executable(command, account),
+                    trampoline.argv(title, command, args, account), env, fds, processGroup));
             streams.spawned(pid);
             ipc.bind(token, pid);
             if (aotCache != null) {

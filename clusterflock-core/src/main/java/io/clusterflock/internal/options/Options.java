@@ -69,6 +69,20 @@ public final class Options {
             .help("Serve the master's Prometheus metrics at http://HOST:PORT/metrics; :PORT is every interface")
             .reachedBy(Builder::metrics, ClusterOptions::metrics);
 
+    public static final Option<String> USER = Option.named("user", TextForm.text())
+            .flags("--user").label("USER").property()
+            .noneByDefault("the master's user")
+            .allowed(name -> io.clusterflock.internal.os.Accounts.user(name).isPresent(), "a user of this machine, by name or uid")
+            .help("Run the workers as this user (the master, as root, keeps the port and the control socket)")
+            .reachedBy(Builder::user, options -> options.user().orElse(null));
+
+    public static final Option<String> GROUP = Option.named("group", TextForm.text())
+            .flags("--group").label("GROUP").property()
+            .noneByDefault("the user's primary group")
+            .allowed(name -> io.clusterflock.internal.os.Accounts.group(name).isPresent(), "a group of this machine, by name or gid")
+            .help("Run the workers with this group, supplementary groups cleared")
+            .reachedBy(Builder::group, options -> options.group().orElse(null));
+
     public static final Option<Duration> TIMEOUT = Option.named("timeout", TextForm.duration())
             .flags("-t", "--timeout").label("DURATION").property()
             .byDefault(Duration.ofSeconds(10), "10s")
@@ -251,7 +265,7 @@ public final class Options {
             .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
-    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, METRICS, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, METRICS, USER, GROUP, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * variable) before one set in code, and one set at all before one left at its default.
  */
 final class Rules {
-    private static final List<Function<OptionValues, Optional<Refusal>>> ALL = List.of(Rules::respawnDelayCap, Rules::oneOutputMode);
+    private static final List<Function<OptionValues, Optional<Refusal>>> ALL = List.of(Rules::respawnDelayCap, Rules::oneOutputMode, Rules::workerAccount);
 
     private Rules() {}
 
@@ -47,6 +47,26 @@ final class Rules {
         }
         Option<?> blamed = blame(values, PREFIX_OUTPUT, SILENT);
         return Optional.of(Refusal.conflict(blamed, blamed == PREFIX_OUTPUT ? SILENT : PREFIX_OUTPUT));
+    }
+
+    /**
+     * Only root starts processes as another user, through util-linux's {@code setpriv}; a master
+     * that cannot is refused before anything starts, never with workers failing one by one.
+     */
+    private static Optional<Refusal> workerAccount(OptionValues values) {
+        Option<String> given = values.isSet(Options.USER) ? Options.USER : values.isSet(Options.GROUP) ? Options.GROUP : null;
+        if (given == null) {
+            return Optional.empty();
+        }
+        int self = io.clusterflock.internal.os.Accounts.effectiveUid();
+        if (self != 0) {
+            return Optional.of(Refusal.notAllowed(given.name(), values.get(given), "it only with a master running as root (this one runs as uid "
+                    + Integer.toUnsignedString(self) + "), which binds the port and starts the workers as another user"));
+        }
+        if (io.clusterflock.internal.os.WorkerAccount.setpriv().isEmpty()) {
+            return Optional.of(Refusal.notAllowed(given.name(), values.get(given), "it only where setpriv (util-linux) is installed"));
+        }
+        return Optional.empty();
     }
 
     /** Of two options that do not go together, the one to name first: {@code first} unless only {@code second} is the operator's. */

@@ -138,6 +138,12 @@ final class Libc {
     static final MethodHandle ATTR_SETPGROUP = plain("posix_spawnattr_setpgroup", JAVA_INT, ADDRESS, JAVA_INT);
     static final MethodHandle SIGEMPTYSET = plain("sigemptyset", JAVA_INT, ADDRESS);
     static final MethodHandle SIGFILLSET = plain("sigfillset", JAVA_INT, ADDRESS);
+    static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
+    /** Pointers into glibc's static buffers: call them from one thread at a time (the master's start). */
+    static final MethodHandle GETPWNAM = plain("getpwnam", ADDRESS, ADDRESS);
+    static final MethodHandle GETPWUID = plain("getpwuid", ADDRESS, JAVA_INT);
+    static final MethodHandle GETGRNAM = plain("getgrnam", ADDRESS, ADDRESS);
+    static final MethodHandle GETGRGID = plain("getgrgid", ADDRESS, JAVA_INT);
     /** glibc ≥ 2.32: the text of strerror without the locale or "Unknown error" games; NULL if unknown. */
     static final MethodHandle STRERRORDESC_NP = plain("strerrordesc_np", ADDRESS, JAVA_INT);
 
@@ -174,6 +180,11 @@ final class Libc {
             int value = result.applyAsInt(invoke(function, all));
             return new Result(value, (int) ERRNO.get(state, 0L));
         }
+    }
+
+    /** Invokes a handle made by {@link #plain} that returns a pointer. */
+    static MemorySegment callPointer(MethodHandle function, Object... args) {
+        return (MemorySegment) invoke(function, args);
     }
 
     /** Invokes a handle made by {@link #plain}; posix_spawn* return 0 or an error number. */
