@@ -13,8 +13,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.LocalConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import sun.misc.Signal;
 
@@ -34,6 +37,10 @@ import sun.misc.Signal;
  * keep accepting from the same socket), answer every further request with
  * {@code Connection: close}, close connections that sit idle, and once none is left (or the drain
  * time is up) stop Jetty and exit 0.
+ *
+ * <p>The server is either its own ({@link #serve}, library mode) or one the application builds and
+ * starts itself, Javalin's say ({@link #attach}, through {@link WorkerConnector}); the worker's part
+ * is the same in both.
  */
 final class JettyWorker {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
@@ -42,29 +49,33 @@ final class JettyWorker {
     private final Server server;
     private final InheritedConnector connector;
     private final LocalConnector local;
-    private final DrainHandler drain;
+    private volatile DrainHandler drain;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Set first thing by {@link #stop}: a warm-up under way gives up quietly. */
     private volatile boolean stopping;
 
-    private JettyWorker(Worker worker, Consumer<Server> install) {
+    private JettyWorker(Worker worker, Server server, InheritedConnector connector) {
         this.worker = worker;
-        QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("worker-" + worker.id());
-        this.server = new Server(threads);
-        this.connector = new InheritedConnector(server);
+        this.server = server;
+        this.connector = connector;
+        this.local = new LocalConnector(server);
+    }
+
+    /** The connector on the shared socket, opened (this worker's own socket with sticky sessions). */
+    private static InheritedConnector openConnector(Worker worker, Server server, HttpConfiguration http) {
+        InheritedConnector connector = new InheritedConnector(server, http);
         try {
             connector.open(worker.channel(), worker.sticky() ? OptionalInt.of(worker.id()) : OptionalInt.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the inherited socket", e);
         }
-        server.addConnector(connector);
-        this.local = new LocalConnector(server);
-        server.addConnector(local);
-        install.accept(server);
+        return connector;
+    }
+
+    /** Puts the drain outermost, around whatever the server serves by now. */
+    private void wrapHandler() {
         this.drain = new DrainHandler(server.getHandler(), worker.maxRequests(), this::report);
         server.setHandler(drain);
-        server.setStopTimeout(500); // what is left after the drain: requests past their time
     }
 
     /** Serves until stopped; returns the exit code. */
@@ -75,11 +86,21 @@ final class JettyWorker {
         }
         Worker worker = Worker.current().orElseThrow();
         showTitleOnly();
-        JettyWorker jetty = new JettyWorker(worker, install);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("worker-" + worker.id());
+        Server server = new Server(threads);
+        // jetty-http-spi binds a handler only to a port some connector already has: the connector first.
+        InheritedConnector connector = openConnector(worker, server, new HttpConfiguration());
+        server.addConnector(connector);
+        JettyWorker jetty = new JettyWorker(worker, server, connector);
+        server.addConnector(jetty.local);
+        install.accept(server);
+        jetty.wrapHandler();
+        server.setStopTimeout(500); // what is left after the drain: requests past their time
         Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("worker-drain").start(jetty::stop));
         worker.onShutdown(jetty::stop); // the master is gone, or the application called System.exit
         try {
-            jetty.server.start();
+            server.start();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " could not start its server: " + e, e);
             return 1;
@@ -89,9 +110,55 @@ final class JettyWorker {
             return warmUpFailed;
         }
         worker.listening();
-        jetty.heartbeat(threads(jetty.server));
+        jetty.heartbeat(threads(server));
         jetty.awaitStopped();
         return 0;
+    }
+
+    /**
+     * Makes {@code server}, which the application builds and starts itself, this worker's server:
+     * returns the connector on the shared socket for the application to add. As the server starts,
+     * the drain goes around its handlers and a local connector beside it for the warm-up; once it
+     * has started, the worker warms up, lets its acceptor take connections and reports ready. On
+     * SIGTERM it drains, stops the server and exits 0 (the JVM's shutdown hooks run then).
+     */
+    static ServerConnector attach(Worker worker, Server server, HttpConfiguration http) {
+        showTitleOnly();
+        InheritedConnector connector = openConnector(worker, server, http);
+        JettyWorker jetty = new JettyWorker(worker, server, connector);
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                // Added now and not before: the application's connector stays the server's first.
+                server.addConnector(jetty.local);
+                jetty.wrapHandler();
+            }
+
+            @Override
+            public void lifeCycleStarted(LifeCycle event) {
+                // Not on the starting thread: the warm-up may take seconds, and a failed one stops the server.
+                Thread.ofPlatform().name("worker-start").start(jetty::afterApplicationStart);
+            }
+        });
+        Signal.handle(new Signal("TERM"), signal -> Thread.ofPlatform().name("worker-drain").start(() -> {
+            jetty.stop();
+            System.exit(0);
+        }));
+        worker.onShutdown(jetty::stop); // the master is gone, or the application called System.exit
+        return connector;
+    }
+
+    /** An application's own server has started: warm up, then accept and say so, or exit 1 if not warm. */
+    private void afterApplicationStart() {
+        int warmUpFailed = warmUp();
+        if (warmUpFailed == 1) {
+            System.exit(1);
+        }
+        if (warmUpFailed < 0) {
+            worker.listening();
+            worker.ready(); // the application built its server complete: started and warm is ready
+            heartbeat(threads(server));
+        }
     }
 
     /**
@@ -187,7 +254,9 @@ final class JettyWorker {
             return;
         }
         try {
-            drain.drain();
+            if (drain != null) { // null only when asked to stop before the server started
+                drain.drain();
+            }
             long started = System.nanoTime();
             LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": draining, "
                     + connector.openConnections() + " connections open");

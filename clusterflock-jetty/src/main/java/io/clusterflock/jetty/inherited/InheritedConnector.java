@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -41,7 +43,12 @@ public final class InheritedConnector extends ServerConnector {
     private volatile SlowStart slowStart = SlowStart.NONE;
 
     public InheritedConnector(Server server) {
-        super(server, 1, -1);
+        this(server, new HttpConfiguration());
+    }
+
+    /** HTTP/1.1 with {@code http}, the configuration the application gives its own connectors. */
+    public InheritedConnector(Server server, HttpConfiguration http) {
+        super(server, 1, -1, new HttpConnectionFactory(http));
     }
 
     /**
