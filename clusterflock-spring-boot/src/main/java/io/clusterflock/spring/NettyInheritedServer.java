@@ -108,6 +108,9 @@ final class NettyInheritedServer implements InheritedServer {
     @Override
     public boolean drain(Duration time) throws InterruptedException {
         draining = true;
+        if (channel == null) {
+            return true; // the server never started
+        }
         channel.stopAccepting();
         long deadline = System.nanoTime() + time.toNanos();
         boolean busy;
