@@ -11,17 +11,18 @@ import org.springframework.core.env.Environment;
 
 /**
  * A Spring Boot application as a clusterflock worker: adding the dependency is all it takes. In a
- * process a master started, the embedded server (Tomcat or Jetty) serves on the inherited socket
- * with its acceptor held until the worker is warm, the worker tells the master it is ready once
- * the application is ({@link WorkerReadiness}), beats through the request threads with its
- * request count, and drains before Spring's graceful shutdown ({@link ServerDrain}). The worker
+ * process a master started, the embedded server (Tomcat, Jetty, or Reactor Netty for WebFlux)
+ * serves on the inherited socket, accepting only once the worker is warm, the worker tells the
+ * master it is ready once the application is ({@link WorkerReadiness}), beats through the
+ * request threads with its request count, and drains before Spring's graceful shutdown ({@link ServerDrain}). The worker
  * itself is a bean, {@link ClusterflockWorker}. Outside clusterflock none of it exists.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
-        "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration" })
+        "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration",
+        "org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration" })
 @Conditional(OnWorkerCondition.class)
-@Import({ TomcatConfiguration.class, JettyConfiguration.class })
+@Import({ TomcatConfiguration.class, JettyConfiguration.class, NettyConfiguration.class })
 public class ClusterflockAutoConfiguration {
 
     @Bean

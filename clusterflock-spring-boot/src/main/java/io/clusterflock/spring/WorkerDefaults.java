@@ -11,7 +11,9 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * In a worker, defaults that suit a process the master stops with SIGTERM and kills after its
  * {@code --timeout}: graceful shutdown ({@code server.shutdown=graceful}), and a shutdown phase no
- * longer than the worker's drain time, so that Spring gives up before the master's kill. Added last,
+ * longer than the worker's drain time, so that Spring gives up before the master's kill; and no
+ * quiet period for Reactor Netty's event loops as they shut down (two seconds by default, after
+ * the drain has left the server no connection: an old worker would linger that long). Added last,
  * so the application's own settings win.
  */
 final class WorkerDefaults implements EnvironmentPostProcessor {
@@ -30,6 +32,7 @@ final class WorkerDefaults implements EnvironmentPostProcessor {
         defaults.put("server.shutdown", "graceful");
         defaults.put("spring.lifecycle.timeout-per-shutdown-phase",
                 ServerDrain.drainTime(java.time.Duration.ofMillis(timeoutMillis)).toMillis() + "ms");
+        defaults.put("spring.reactor.netty.shutdown-quiet-period", "0s");
         return defaults;
     }
 

@@ -15,7 +15,8 @@ import org.springframework.context.ApplicationListener;
  * {@link WorkerStartReport}), and the kernel hands every connection to the other workers.
  *
  * <p>A warm-up that fails throws, which fails the application's start: the worker exits, and a
- * reload to its build gives up while the serving generation serves on.
+ * reload to its build gives up while the serving generation serves on. Unless the application is
+ * already shutting down (SIGTERM as it started): then what failed is only the server going.
  */
 final class WorkerReadiness implements ApplicationListener<ApplicationReadyEvent> {
     private static final Log LOG = LogFactory.getLog("io.clusterflock");
@@ -37,6 +38,19 @@ final class WorkerReadiness implements ApplicationListener<ApplicationReadyEvent
         if (heartbeat != null) {
             return; // a child context's event: the worker is ready once
         }
+        try {
+            warmUpAndAdmit();
+        } catch (RuntimeException e) {
+            if (!event.getApplicationContext().isClosed()) {
+                throw e;
+            }
+            // SIGTERM came as the worker started (a reload superseded it): the server it was warming
+            // is going, and what failed with it is no news.
+            LOG.info("worker " + worker.id() + " stopped before it was ready");
+        }
+    }
+
+    private void warmUpAndAdmit() {
         try {
             String what = new WarmUp(worker, hooks, warmups, server.flatMap(InheritedServer::warmupTarget)).run();
             LOG.debug("worker " + worker.id() + " warmed up: " + what);

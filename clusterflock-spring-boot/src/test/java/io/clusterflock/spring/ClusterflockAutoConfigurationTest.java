@@ -39,6 +39,7 @@ class ClusterflockAutoConfigurationTest {
         assertEquals("graceful", WorkerDefaults.defaults(10_000).get("server.shutdown"));
         assertEquals("9000ms", WorkerDefaults.defaults(10_000).get("spring.lifecycle.timeout-per-shutdown-phase"));
         assertEquals("4000ms", WorkerDefaults.defaults(5_000).get("spring.lifecycle.timeout-per-shutdown-phase"));
+        assertEquals("0s", WorkerDefaults.defaults(10_000).get("spring.reactor.netty.shutdown-quiet-period"));
     }
 
     @Test
