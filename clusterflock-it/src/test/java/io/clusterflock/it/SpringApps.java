@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -77,5 +78,26 @@ final class SpringApps {
         assertEquals(200, answer.status(), answer + master.output());
         assertTrue(answer.body().startsWith("slept 3000 ms"), answer + master.output());
         assertEquals(0, master.awaitExit(Duration.ofSeconds(30)), master.output());
+    }
+
+    /**
+     * The one cluster a Spring IT runs: both workers ready, both answering {@code hello} on the one
+     * port, a reload under wrk load for {@code reloadFor} with no failed request; with {@code full},
+     * also that each was ready only once the application was, and SIGTERM with a request in flight.
+     */
+    static void serveReloadAndStop(String example, Pattern hello, String label, Duration reloadFor, boolean full) throws Exception {
+        try (MasterProcess master = run(example)) {
+            List<Long> first = master.startedPids();
+            master.awaitReady(first, START);
+            if (full) {
+                readyOnlyOnceTheApplicationIs(master, first);
+            }
+            Map<Long, Answers.Worker> answers = Answers.untilEveryPid(master.port(), hello, first, Duration.ofSeconds(30));
+            assertEquals(List.of(0, 1), answers.values().stream().map(Answers.Worker::id).sorted().toList(), master.output());
+            ReloadUnderLoad.run(label, master, Procs.pgrp(first.getFirst()), 0, 1, reloadFor);
+            if (full) {
+                sigtermLetsARequestInFlightFinish(master);
+            }
+        }
     }
 }

@@ -1,10 +1,6 @@
 package io.clusterflock.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,18 +24,6 @@ class SpringBootIT {
 
     @Test
     void twoWorkersReadyWhenTheAppIsServeOnePortReloadUnderLoadAndDrainOnSigterm() throws Exception {
-        try (MasterProcess master = SpringApps.run("spring-boot")) {
-            List<Long> first = master.startedPids();
-            master.awaitReady(first, SpringApps.START);
-            SpringApps.readyOnlyOnceTheApplicationIs(master, first);
-
-            Map<Long, Answers.Worker> answers = Answers.untilEveryPid(master.port(), HELLO, first, Duration.ofSeconds(30));
-            assertEquals(List.of(0, 1), answers.values().stream().map(Answers.Worker::id).sorted().toList(), master.output());
-
-            long group = Procs.pgrp(first.getFirst());
-            ReloadUnderLoad.run("spring keep-alive", master, group, 0, 1, Duration.ofSeconds(30));
-
-            SpringApps.sigtermLetsARequestInFlightFinish(master);
-        }
+        SpringApps.serveReloadAndStop("spring-boot", HELLO, "spring keep-alive", Duration.ofSeconds(30), true);
     }
 }

@@ -1,10 +1,6 @@
 package io.clusterflock.it;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,18 +25,6 @@ class SpringWebfluxIT {
 
     @Test
     void twoNettyWorkersReadyWhenTheAppIsServeOnePortReloadUnderLoadAndDrainOnSigterm() throws Exception {
-        try (MasterProcess master = SpringApps.run("spring-webflux")) {
-            List<Long> first = master.startedPids();
-            master.awaitReady(first, SpringApps.START);
-            SpringApps.readyOnlyOnceTheApplicationIs(master, first);
-
-            Map<Long, Answers.Worker> answers = Answers.untilEveryPid(master.port(), HELLO, first, Duration.ofSeconds(30));
-            assertEquals(List.of(0, 1), answers.values().stream().map(Answers.Worker::id).sorted().toList(), master.output());
-
-            long group = Procs.pgrp(first.getFirst());
-            ReloadUnderLoad.run("webflux keep-alive", master, group, 0, 1, Duration.ofSeconds(30));
-
-            SpringApps.sigtermLetsARequestInFlightFinish(master);
-        }
+        SpringApps.serveReloadAndStop("spring-webflux", HELLO, "webflux keep-alive", Duration.ofSeconds(30), true);
     }
 }
