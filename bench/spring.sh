@@ -21,7 +21,8 @@ need wrk; need curl; build
 use_cleanup
 
 JAR="$ROOT/examples/spring-boot/target/spring-boot.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q install -DskipTests ${BENCH_MAVEN_ARGS:-})
+FLUX="$ROOT/examples/spring-webflux/target/spring-webflux.jar"
+[ -f "$JAR" ] && [ -f "$FLUX" ] || (cd "$ROOT" && ./mvnw -B -q install -DskipTests ${BENCH_MAVEN_ARGS:-})
 OUT="$RESULTS/spring"
 rm -rf "$OUT"; mkdir -p "$OUT"
 PORT=5310
@@ -39,14 +40,14 @@ fork_to_ready() {
 last_ready_pid() { grep -E '\(pid [0-9]+\) ready$' "$1" | tail -1 | sed 's/.*(pid \([0-9]*\)) ready$/\1/'; }
 stats() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "n/a|n/a|n/a"; exit } printf "%d|%d|%d\n", v[1], (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR] }'; }
 
-# start-to-ready VARIANT: one worker, KILLS kill -9s; prints "first|min|median|max".
+# start-to-ready VARIANT [JAR]: one worker, KILLS kill -9s; prints "first|min|median|max".
 start_to_ready() {
-  local variant=$1 log="$OUT/ready-$1.log" flags=() first pid
+  local variant=$1 jar=${2:-$JAR} log="$OUT/ready-$1-$(basename "${2:-$JAR}" .jar).log" flags=() first pid
   case "$variant" in
     off) flags=(--aot-cache off) ;;
-    aot) flags=(--aot-cache "$OUT/spring.aot") ;;
+    aot) flags=(--aot-cache "$OUT/$(basename "$jar" .jar).aot") ;;
   esac
-  bg_start "$log" "$CLUSTERFLOCK" run -w 1 -p $PORT --host 127.0.0.1 --timeout 60s "${flags[@]}" -- "$JAVA" -jar "$JAR"
+  bg_start "$log" "$CLUSTERFLOCK" run -w 1 -p $PORT --host 127.0.0.1 --timeout 60s "${flags[@]}" -- "$JAVA" -jar "$jar"
   local master=$BG
   wait_log "$log" ' ready$' 1 180
   first=$(fork_to_ready "$log" "$(last_ready_pid "$log")")
@@ -62,17 +63,17 @@ start_to_ready() {
   echo "$first|$(printf '%s\n' "${times[@]}" | stats)"
 }
 
-# train: a first worker records the AOT cache, written as it exits (a graceful stop).
+# train [JAR]: a first worker records the AOT cache, written as it exits (a graceful stop).
 train() {
-  local log="$OUT/train.log"
-  bg_start "$log" "$CLUSTERFLOCK" run -w 1 -p $PORT --host 127.0.0.1 --timeout 60s --aot-cache "$OUT/spring.aot" -- "$JAVA" -jar "$JAR"
+  local jar=${1:-$JAR} log="$OUT/train-$(basename "${1:-$JAR}" .jar).log"
+  bg_start "$log" "$CLUSTERFLOCK" run -w 1 -p $PORT --host 127.0.0.1 --timeout 60s --aot-cache "$OUT/$(basename "$jar" .jar).aot" -- "$JAVA" -jar "$jar"
   local master=$BG
   wait_log "$log" ' ready$' 1 180
   wrk_run "$OUT/train-wrk.txt" -t1 -c10 -d5s "http://127.0.0.1:$PORT/"
   kill -TERM "$master"
   for _ in $(seq 1 1200); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done # the master assembles the cache
   bg_stop "$master"
-  [ -s "$OUT/spring.aot" ] || { echo "bench: no AOT cache was written" >&2; tail -5 "$log" >&2; }
+  [ -s "$OUT/$(basename "$jar" .jar).aot" ] || { echo "bench: no AOT cache was written" >&2; tail -5 "$log" >&2; }
 }
 
 # reload_under_load LABEL CMD...: steady, then RELOADS reloads every INTERVAL s; prints a table row.
@@ -98,20 +99,27 @@ reload_under_load() {
 OFF=$(start_to_ready off)
 train
 AOT=$(start_to_ready aot)
-ROW_SPRING=$(reload_under_load spring "$CLUSTERFLOCK" run -w 2 -p $PORT --host 127.0.0.1 --timeout 60s --aot-cache "$OUT/spring.aot" -- "$JAVA" -jar "$JAR")
+FLUX_OFF=$(start_to_ready off "$FLUX")
+train "$FLUX"
+FLUX_AOT=$(start_to_ready aot "$FLUX")
+ROW_SPRING=$(reload_under_load spring "$CLUSTERFLOCK" run -w 2 -p $PORT --host 127.0.0.1 --timeout 60s --aot-cache "$OUT/spring-boot.aot" -- "$JAVA" -jar "$JAR")
 ROW_DEMO=$(reload_under_load demo "$CLUSTERFLOCK" demo -w 2 -p $PORT --host 127.0.0.1)
 
 IFS='|' read -r OFF_FIRST OFF_MIN OFF_MED OFF_MAX <<< "$OFF"
 IFS='|' read -r AOT_FIRST AOT_MIN AOT_MED AOT_MAX <<< "$AOT"
+IFS='|' read -r FOFF_FIRST FOFF_MIN FOFF_MED FOFF_MAX <<< "$FLUX_OFF"
+IFS='|' read -r FAOT_FIRST FAOT_MIN FAOT_MED FAOT_MAX <<< "$FLUX_AOT"
 {
   echo "From the fork of a worker to its ready (the application started, warmed up, then reported ready),"
-  echo "one worker of examples/spring-boot (Spring Boot 4.0, Tomcat; \`java -jar\`, the JVM's default options),"
-  echo "first start, then $KILLS \`kill -9\` respawns (ms):"
+  echo "one worker of examples/spring-boot (Spring Boot 4.0, Tomcat) or examples/spring-webflux (Reactor Netty),"
+  echo "\`java -jar\` with the JVM's default options: first start, then $KILLS \`kill -9\` respawns (ms):"
   echo
-  echo "| AOT cache | first start | respawn min | median | max |"
-  echo "|---|---|---|---|---|"
-  echo "| off | $OFF_FIRST | $OFF_MIN | $OFF_MED | $OFF_MAX |"
-  echo "| a cache trained by a first worker (\`--aot-cache FILE\`) | $AOT_FIRST | $AOT_MIN | $AOT_MED | $AOT_MAX |"
+  echo "| example | AOT cache | first start | respawn min | median | max |"
+  echo "|---|---|---|---|---|---|"
+  echo "| spring-boot | off | $OFF_FIRST | $OFF_MIN | $OFF_MED | $OFF_MAX |"
+  echo "| spring-boot | a cache trained by a first worker (\`--aot-cache FILE\`) | $AOT_FIRST | $AOT_MIN | $AOT_MED | $AOT_MAX |"
+  echo "| spring-webflux | off | $FOFF_FIRST | $FOFF_MIN | $FOFF_MED | $FOFF_MAX |"
+  echo "| spring-webflux | a cache trained by a first worker | $FAOT_FIRST | $FAOT_MIN | $FAOT_MED | $FAOT_MAX |"
   echo
   echo "Keep-alive throughput of 2 workers (wrk -t2 -c50, ${DURATION} s each), steady and while the master reloads"
   echo "every $INTERVAL s ($RELOADS reloads, SIGUSR2, with the AOT cache), beside the demo's Jetty workers:"
