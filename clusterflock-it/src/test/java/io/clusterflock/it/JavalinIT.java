@@ -3,14 +3,10 @@ package io.clusterflock.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,20 +65,7 @@ class JavalinIT {
 
     /** A /sleep request is in a worker's hands when SIGTERM comes: it is answered, and all exits 0. */
     private static void sigtermLetsARequestInFlightFinish(MasterProcess master) throws Exception {
-        int mark = master.mark();
-        CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Http.get(master.port(), "/sleep?ms=2000", Duration.ofSeconds(30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        master.awaitLineAfter(mark, Pattern.compile("example: sleeping 2000 ms"), Duration.ofSeconds(30));
-        master.signal("TERM");
-        Http.Response answer = slow.get(30, TimeUnit.SECONDS);
-        assertEquals(200, answer.status(), answer + master.output());
-        assertTrue(answer.body().startsWith("slept 2000 ms"), answer + master.output());
-        assertEquals(0, master.awaitExit(Duration.ofSeconds(30)), master.output());
+        int mark = InFlightShutdown.check(master, 2000);
         // (An old generation's worker may log its exit after the mark: the reload's, not this shutdown's.)
         List<MasterEvent> exits = master.eventsAfter(mark, EventMatch.of(MasterEvent.Kind.EXIT)).stream()
                 .filter(exit -> exit.cause().equals("shutdown")).toList();

@@ -3,14 +3,10 @@ package io.clusterflock.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -62,24 +58,6 @@ final class SpringApps {
         return -1;
     }
 
-    /** A /sleep request is in a worker's hands when SIGTERM comes: it is answered, and all exits 0. */
-    static void sigtermLetsARequestInFlightFinish(MasterProcess master) throws Exception {
-        int mark = master.mark();
-        CompletableFuture<Http.Response> slow = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Http.get(master.port(), "/sleep?ms=3000", Duration.ofSeconds(30));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        master.awaitLineAfter(mark, Pattern.compile("example: sleeping 3000 ms"), Duration.ofSeconds(30));
-        master.signal("TERM");
-        Http.Response answer = slow.get(30, TimeUnit.SECONDS);
-        assertEquals(200, answer.status(), answer + master.output());
-        assertTrue(answer.body().startsWith("slept 3000 ms"), answer + master.output());
-        assertEquals(0, master.awaitExit(Duration.ofSeconds(30)), master.output());
-    }
-
     /**
      * The one cluster a Spring IT runs: both workers ready, both answering {@code hello} on the one
      * port, a reload under wrk load for {@code reloadFor} with no failed request; with {@code full},
@@ -96,7 +74,7 @@ final class SpringApps {
             assertEquals(List.of(0, 1), answers.values().stream().map(Answers.Worker::id).sorted().toList(), master.output());
             ReloadUnderLoad.run(label, master, Procs.pgrp(first.getFirst()), 0, 1, reloadFor);
             if (full) {
-                sigtermLetsARequestInFlightFinish(master);
+                InFlightShutdown.check(master, 3000);
             }
         }
     }
