@@ -16,6 +16,7 @@ module io.clusterflock {
     exports io.clusterflock.internal.master to io.clusterflock.jetty;
     exports io.clusterflock.internal.sticky to io.clusterflock.jetty; // a sticky worker's wake-up address
     exports io.clusterflock.internal.net to io.clusterflock.jetty; // waking an acceptor out of accept()
+    exports io.clusterflock.internal.tls to io.clusterflock.jetty; // a worker's certificate and protocols, as the master checked them
 
     uses io.clusterflock.spi.MetricsExporter; // with --metrics, provided by clusterflock-metrics
 }

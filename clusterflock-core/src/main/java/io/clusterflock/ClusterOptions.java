@@ -31,6 +31,10 @@ import static io.clusterflock.internal.options.Options.STICKY;
 import static io.clusterflock.internal.options.Options.SHUTDOWN_DELAY;
 import static io.clusterflock.internal.options.Options.TIMEOUT;
 import static io.clusterflock.internal.options.Options.USER;
+import static io.clusterflock.internal.options.Options.TLS_CERT;
+import static io.clusterflock.internal.options.Options.TLS_KEY;
+import static io.clusterflock.internal.options.Options.TLS_PASSWORD;
+import static io.clusterflock.internal.options.Options.HTTP2;
 import static io.clusterflock.internal.options.Options.GROUP;
 import static io.clusterflock.internal.options.Options.TITLE;
 import static io.clusterflock.internal.options.Options.WARMUP;
@@ -96,6 +100,14 @@ public final class ClusterOptions {
     public boolean sticky() { return values.get(STICKY); }
     /** Where the master serves its Prometheus metrics ({@code GET /metrics}); empty when it does not. */
     public Optional<InetSocketAddress> metrics() { return values.find(METRICS); }
+    /** The certificate chain (PEM) or keystore that library-mode workers serve HTTPS with; empty: clear text. */
+    public Optional<Path> tlsCert() { return values.find(TLS_CERT); }
+    /** The PEM private key beside a PEM {@link #tlsCert}. */
+    public Optional<Path> tlsKey() { return values.find(TLS_KEY); }
+    /** The password of a keystore {@link #tlsCert}; empty for none. */
+    public String tlsPassword() { return values.get(TLS_PASSWORD); }
+    /** Whether library-mode workers speak HTTP/2 too (h2 over TLS by ALPN, h2c in clear text). */
+    public boolean http2() { return values.get(HTTP2); }
     /** The user the workers run as (a name or uid); empty: the master's. */
     public Optional<String> user() { return values.find(USER); }
     /** The group the workers run as (a name or gid); empty: the user's primary group. */
@@ -201,6 +213,41 @@ public final class ClusterOptions {
          */
         public Builder user(String user) {
             return user == null || user.isBlank() ? unset(USER) : set(USER, user.strip());
+        }
+
+        /**
+         * Library-mode workers serve HTTPS with the PEM certificate chain {@code certificate} (the
+         * server's certificate first) and its PEM private key {@code key} (PKCS#8). The files are
+         * checked before anything starts; each new worker reads them afresh, so a renewed
+         * certificate goes live with a reload.
+         */
+        public Builder tls(Path certificate, Path key) {
+            return tlsCert(certificate).tlsKey(key);
+        }
+
+        /** Library-mode workers serve HTTPS with the one private key entry of a PKCS#12 or JKS keystore. */
+        public Builder tlsKeystore(Path keystore, String password) {
+            return tlsCert(keystore).tlsPassword(password);
+        }
+
+        /** See {@link #tls}: the certificate chain (PEM) or a keystore; {@code null} for clear text. */
+        public Builder tlsCert(Path certificate) {
+            return certificate == null ? unset(TLS_CERT) : set(TLS_CERT, certificate);
+        }
+
+        /** See {@link #tls}: the PEM private key of {@link #tlsCert}'s certificate. */
+        public Builder tlsKey(Path key) {
+            return key == null ? unset(TLS_KEY) : set(TLS_KEY, key);
+        }
+
+        /** The password of a keystore given to {@link #tlsCert}. Default: none (also {@code $CLUSTERFLOCK_TLS_PASSWORD}). */
+        public Builder tlsPassword(String password) {
+            return set(TLS_PASSWORD, Objects.requireNonNull(password, "tlsPassword"));
+        }
+
+        /** Whether library-mode workers speak HTTP/2 beside HTTP/1.1 (h2 by ALPN over TLS, h2c in clear text). Default: true. */
+        public Builder http2(boolean on) {
+            return set(HTTP2, on);
         }
 
         /** With {@link #user}: the workers' group (a name or a gid). Default: the user's primary group. */

@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.clusterflock.internal.tls.TestIdentities;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,6 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ClusterOptionsTest {
     /** Options only code can set: a command is positional on the command line, the rest are Java objects or code's choices. */
     private static final Set<String> API_ONLY = Set.of("command", "inheritEnvironment", "signals", "logger");
+    /** A secret is never a flag nor a property (both show in ps): only the environment and code set it. */
+    private static final Set<String> ENVIRONMENT_ONLY = Set.of("tlsPassword");
 
     /** A text per option, as an operator writes it, and what its accessor then answers; none of them is the default. */
     private static final Map<String, Sample> SAMPLES = Map.ofEntries(
@@ -47,6 +51,13 @@ class ClusterOptionsTest {
             sample("backlog", "64", 64),
             sample("sticky", "true", true),
             sample("metrics", "127.0.0.1:9100", Optional.of(new InetSocketAddress("127.0.0.1", 9100))),
+            // A certificate is checked with its key: each sample sets the other half first.
+            sample("tlsCert", TestIdentities.file("rsa-cert.pem").toString(), TestIdentities.file("rsa-cert.pem"),
+                    builder -> builder.tlsKey(TestIdentities.file("rsa-key.pem"))),
+            sample("tlsKey", TestIdentities.file("rsa-key.pem").toString(), TestIdentities.file("rsa-key.pem"),
+                    builder -> builder.tlsCert(TestIdentities.file("rsa-cert.pem"))),
+            sample("tlsPassword", "secret", "secret"),
+            sample("http2", "false", false),
             sample("timeout", "3s", Duration.ofSeconds(3)),
             sample("readyWhen", "LISTENING", ReadyWhen.LISTENING),
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),
@@ -75,10 +86,16 @@ class ClusterOptionsTest {
             sample("aotCache", "app.aot", AotCacheMode.file(Path.of("app.aot").toAbsolutePath())),
             sample("aotCacheDir", "aot", Path.of("aot").toAbsolutePath()));
 
-    private record Sample(String text, Object expected) { }
+    /** {@code base}: what the sample needs beside it. */
+    private record Sample(String text, Object expected, UnaryOperator<ClusterOptions.Builder> base) { }
 
     private static Map.Entry<String, Sample> sample(String option, String text, Object expected) {
-        return Map.entry(option, new Sample(text, expected));
+        return sample(option, text, expected, UnaryOperator.identity());
+    }
+
+    private static Map.Entry<String, Sample> sample(String option, String text, Object expected,
+                                                    UnaryOperator<ClusterOptions.Builder> base) {
+        return Map.entry(option, new Sample(text, expected, base));
     }
 
     private static ClusterOptions.Builder app() {
@@ -118,6 +135,12 @@ class ClusterOptionsTest {
                 continue;
             }
             assertTrue(option.readsText(), option + " reads no text");
+            if (ENVIRONMENT_ONLY.contains(option.name())) {
+                assertEquals(List.of(), option.flags(), option + " is a secret");
+                assertEquals(Optional.empty(), option.property(), option + " is a secret");
+                assertTrue(option.environment().isPresent(), option + ": no variable");
+                continue;
+            }
             assertTrue(option.flag().startsWith("--"), option + ": no long flag");
             assertEquals(option.isSwitch(), option.label().isEmpty(), option + ": a flag with a value has a label");
             assertTrue(option.defaultText().isPresent() || option.repeatable(), option + ": no default for the help");
@@ -134,12 +157,12 @@ class ClusterOptionsTest {
         Sample sample = SAMPLES.get(option.name());
         assertNotEquals(sample.expected(), option.readFrom(app().build()), "the sample is not the default");
 
-        ClusterOptions.Builder fromText = app();
+        ClusterOptions.Builder fromText = sample.base().apply(app());
         setFromText(fromText, option, sample.text()); // what the command line does with a flag's value
         assertEquals(sample.expected(), option.readFrom(fromText.build()), "as text");
 
-        option.property().ifPresent(property ->
-                assertEquals(sample.expected(), option.readFrom(withProperties(app(), property, sample.text())), property));
+        option.property().ifPresent(property -> assertEquals(sample.expected(),
+                option.readFrom(withProperties(sample.base().apply(app()), property, sample.text())), property));
     }
 
     private static <T> void setFromText(ClusterOptions.Builder builder, Option<T> option, String text) {
@@ -165,6 +188,9 @@ class ClusterOptionsTest {
                 Arguments.of((Runnable) () -> app.get().respawnDelay(Duration.ofMinutes(1)).build(),
                         "respawnDelay: '1m' is not allowed; use a duration no longer than respawnDelayMax (30s), or raise respawnDelayMax too",
                         "--respawn-delay: '1m' is not allowed; use a duration no longer than --respawn-delay-max (30s), or raise --respawn-delay-max too"),
+                Arguments.of((Runnable) () -> app.get().tls(TestIdentities.file("rsa-cert.pem"), TestIdentities.file("other-key.pem")).build(),
+                        "tlsKey '" + TestIdentities.file("other-key.pem") + "' is not the private key of the certificate CN=rsa.example",
+                        "--tls-key '" + TestIdentities.file("other-key.pem") + "' is not the private key of the certificate CN=rsa.example"),
                 Arguments.of((Runnable) () -> app.get().prefixOutput(true).silent(true).build(),
                         "prefixOutput and silent cannot be combined; use one of them",
                         "--prefix-output and --silent cannot be combined; use one of them"),

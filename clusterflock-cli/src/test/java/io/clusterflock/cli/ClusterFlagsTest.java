@@ -35,7 +35,20 @@ class ClusterFlagsTest {
             Map.entry("logFormat", "json"), Map.entry("workerTimeout", "1.5s"), Map.entry("maxRequests", "10000"),
             Map.entry("maxRequestsJitter", "7"), Map.entry("maxRss", "1.5g"), Map.entry("maxRssGrace", "500ms"),
             Map.entry("maxAge", "6h"), Map.entry("warmup", "GET /items; count 5"), Map.entry("aotCache", "app.aot"),
-            Map.entry("aotCacheDir", "aot"));
+            Map.entry("aotCacheDir", "aot"), Map.entry("http2", "false"),
+            Map.entry("tlsCert", fixture("rsa-cert.pem")), Map.entry("tlsKey", fixture("rsa-key.pem")));
+    /** A certificate is checked with its key: each TLS sample comes with the other half. */
+    private static final Map<String, List<String>> BESIDE = Map.of(
+            "tlsCert", List.of("--tls-key", fixture("rsa-key.pem")), "tlsKey", List.of("--tls-cert", fixture("rsa-cert.pem")));
+
+    /** A self-signed test identity (copied from clusterflock-core's test resources, where its README is). */
+    private static String fixture(String name) {
+        try {
+            return java.nio.file.Path.of(ClusterFlagsTest.class.getResource("/tls/" + name).toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static Stream<Option<?>> flagged() {
         return Options.ALL.stream().filter(option -> !option.flags().isEmpty());
@@ -73,12 +86,18 @@ class ClusterFlagsTest {
     void eachFlagReachesWhatItsBuilderMethodSets(Option<?> option) {
         List<String> args = option.isSwitch() ? List.of(option.flag()) : List.of(option.flag(), SAMPLES.get(option.name()));
         List<String> withPort = new ArrayList<>(args);
+        List<String> beside = BESIDE.getOrDefault(option.name(), List.of());
+        withPort.addAll(beside);
         if (option != Options.PORT) {
             withPort.addAll(List.of("-p", "0")); // not $PORT
         }
         Object byFlag = option.readFrom(run(withPort));
 
         ClusterOptions.Builder builder = ClusterOptions.builder().command("app").port(0);
+        if (!beside.isEmpty()) {
+            Option<?> other = Options.ALL.stream().filter(o -> o.flags().contains(beside.getFirst())).findFirst().orElseThrow();
+            setFromText(builder, other, beside.get(1));
+        }
         setFromText(builder, option, option.isSwitch() ? "true" : SAMPLES.get(option.name()));
         assertEquals(option.readFrom(builder.build()), byFlag);
         assertNotEquals(option.readFrom(ClusterOptions.builder().command("app").port(0).build()), byFlag, "not the default");

@@ -4,9 +4,17 @@ import io.clusterflock.worker.Worker;
 import io.clusterflock.internal.os.ProcessTitle;
 import io.clusterflock.jetty.inherited.DrainHandler;
 import io.clusterflock.jetty.inherited.InheritedConnector;
+import io.clusterflock.jetty.inherited.Protocols;
+import io.clusterflock.internal.tls.Http2Setting;
+import io.clusterflock.internal.tls.TlsFiles;
+import io.clusterflock.internal.tls.TlsIdentity;
+import io.clusterflock.internal.tls.TlsProblem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -61,15 +69,43 @@ final class JettyWorker {
         this.local = new LocalConnector(server);
     }
 
-    /** The connector on the shared socket, opened (this worker's own socket with sticky sessions). */
+    /**
+     * The connector on the shared socket, opened (this worker's own socket with sticky sessions),
+     * speaking what the master said: TLS with the files it names, read now, and HTTP/2 or not.
+     *
+     * @throws CannotServe when the certificate or key cannot serve (changed since the master checked)
+     */
     private static InheritedConnector openConnector(Worker worker, Server server, HttpConfiguration http) {
-        InheritedConnector connector = new InheritedConnector(server, http);
+        Map<String, String> env = System.getenv();
+        Optional<TlsIdentity> tls = tlsIdentity(env);
+        InheritedConnector connector = new InheritedConnector(server, Protocols.of(http, tls, Http2Setting.on(env)));
         try {
             connector.open(worker.channel(), worker.sticky() ? OptionalInt.of(worker.id()) : OptionalInt.empty());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the inherited socket", e);
         }
         return connector;
+    }
+
+    /** The identity the master's TLS files hold, read afresh: a renewed certificate serves from the next worker on. */
+    private static Optional<TlsIdentity> tlsIdentity(Map<String, String> env) {
+        Optional<TlsFiles> files = TlsFiles.fromEnvironment(env);
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(files.get().read());
+        } catch (TlsProblem problem) {
+            Path blamed = problem.inKey() ? files.get().key().orElseThrow() : files.get().certificate();
+            throw new CannotServe("TLS " + (problem.inKey() ? "key " : "certificate ") + blamed + " " + problem.getMessage());
+        }
+    }
+
+    /** This worker cannot serve what the master asked, for a reason the operator reads in one line. */
+    static final class CannotServe extends RuntimeException {
+        CannotServe(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Puts the drain outermost, around whatever the server serves by now. */
@@ -90,7 +126,13 @@ final class JettyWorker {
         threads.setName("worker-" + worker.id());
         Server server = new Server(threads);
         // jetty-http-spi binds a handler only to a port some connector already has: the connector first.
-        InheritedConnector connector = openConnector(worker, server, new HttpConfiguration());
+        InheritedConnector connector;
+        try {
+            connector = openConnector(worker, server, new HttpConfiguration());
+        } catch (CannotServe e) {
+            LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " cannot serve: " + e.getMessage());
+            return 1;
+        }
         server.addConnector(connector);
         JettyWorker jetty = new JettyWorker(worker, server, connector);
         server.addConnector(jetty.local);

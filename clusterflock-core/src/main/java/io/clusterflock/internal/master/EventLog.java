@@ -15,9 +15,10 @@ final class EventLog implements Consumer<ClusterEvent> {
     private final EventText text;
     private final LogFormat format;
 
-    EventLog(System.Logger log, ReadyWhen readyWhen, LogFormat format) {
+    /** {@code scheme}: of the URL in the listening line, {@code https} when the workers serve TLS. */
+    EventLog(System.Logger log, ReadyWhen readyWhen, LogFormat format, String scheme) {
         this.log = log;
-        this.text = new EventText(readyWhen);
+        this.text = new EventText(readyWhen, scheme);
         this.format = format;
     }
 

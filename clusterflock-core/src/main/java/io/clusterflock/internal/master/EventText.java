@@ -21,9 +21,16 @@ final class EventText {
     record Line(Level level, String text) {}
 
     private final ReadyWhen readyWhen;
+    /** How the listening line's URL starts: {@code https} when the workers serve TLS. */
+    private final String scheme;
 
     EventText(ReadyWhen readyWhen) {
+        this(readyWhen, "http");
+    }
+
+    EventText(ReadyWhen readyWhen, String scheme) {
         this.readyWhen = readyWhen;
+        this.scheme = scheme;
     }
 
     Line of(ClusterEvent event) {
@@ -88,8 +95,8 @@ final class EventText {
         return new Line(WARNING, text);
     }
 
-    private static String url(ClusterEvent.Started e) {
+    private String url(ClusterEvent.Started e) {
         String host = e.address().getAddress().isAnyLocalAddress() ? "localhost" : e.address().getHostString();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + e.address().getPort() + "/";
+        return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + e.address().getPort() + "/";
     }
 }

@@ -155,7 +155,8 @@ public final class Master {
 
     private static Consumer<ClusterEvent> fanOut(ClusterOptions options, IpcServer ipc, MetricsEndpoint metrics) {
         List<Consumer<ClusterEvent>> listeners = new ArrayList<>();
-        options.logger().ifPresent(logger -> listeners.add(new EventLog(logger, options.readyWhen(), options.logFormat())));
+        options.logger().ifPresent(logger -> listeners.add(new EventLog(logger, options.readyWhen(), options.logFormat(),
+                options.tlsCert().isPresent() ? "https" : "http")));
         listeners.add(new Messages(options.messageHandler(), ipc));
         SystemdNotify systemd = SystemdNotify.fromEnvironment(options.workers());
         if (systemd != null) {

@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
+import io.clusterflock.internal.tls.Http2Setting;
+import io.clusterflock.internal.tls.TlsFiles;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +31,10 @@ import java.util.function.Consumer;
  */
 final class WorkerLauncher implements ProcessPort {
     /** Set by the master for each worker; anything inherited under these names is dropped. */
-    private static final List<String> MASTER_OWNED = List.of(
+    private static final List<String> MASTER_OWNED = Stream.concat(Stream.of(
             "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC",
-            "CLUSTERFLOCK_MAX_REQUESTS", "CLUSTERFLOCK_RAMP_MS", "CLUSTERFLOCK_STICKY", WarmupEnvironment.VARIABLE);
+            "CLUSTERFLOCK_MAX_REQUESTS", "CLUSTERFLOCK_RAMP_MS", "CLUSTERFLOCK_STICKY", Http2Setting.VARIABLE, WarmupEnvironment.VARIABLE),
+            TlsFiles.VARIABLES.stream()).toList();
 
     private final ClusterOptions options;
     private final Path command;
@@ -75,6 +79,9 @@ final class WorkerLauncher implements ProcessPort {
             env.put("USER", a.user());
             env.put("LOGNAME", a.user());
         });
+        options.tlsCert().ifPresent(certificate -> env.putAll(
+                new TlsFiles(certificate, options.tlsKey(), options.tlsPassword()).environment()));
+        env.put(Http2Setting.VARIABLE, Http2Setting.encode(options.http2()));
         env.putAll(options.environment());
         return env;
     }

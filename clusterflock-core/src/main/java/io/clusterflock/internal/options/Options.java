@@ -6,6 +6,7 @@ import io.clusterflock.Warmup;
 import io.clusterflock.ClusterOptions.Builder;
 import io.clusterflock.LogFormat;
 import io.clusterflock.ReadyWhen;
+import io.clusterflock.internal.tls.TlsFiles;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -68,6 +69,30 @@ public final class Options {
             .noneByDefault("off")
             .help("Serve the master's Prometheus metrics at http://HOST:PORT/metrics; :PORT is every interface")
             .reachedBy(Builder::metrics, ClusterOptions::metrics);
+
+    public static final Option<Path> TLS_CERT = Option.named("tlsCert", TextForm.path())
+            .flags("--tls-cert").label("FILE").property()
+            .noneByDefault("off (clear text)")
+            .help("Serve HTTPS: a PEM certificate chain (with --tls-key), or a PKCS#12/JKS keystore; each new worker reads it afresh")
+            .reachedBy(Builder::tlsCert, options -> options.tlsCert().orElse(null));
+
+    public static final Option<Path> TLS_KEY = Option.named("tlsKey", TextForm.path())
+            .flags("--tls-key").label("FILE").property()
+            .noneByDefault("none")
+            .help("The PEM private key (PKCS#8) of --tls-cert's certificate")
+            .reachedBy(Builder::tlsKey, options -> options.tlsKey().orElse(null));
+
+    public static final Option<String> TLS_PASSWORD = Option.named("tlsPassword", TextForm.text())
+            .environment(TlsFiles.PASSWORD_VARIABLE)
+            .byDefault("", "none")
+            .help("The password of a --tls-cert keystore; from the environment, never a flag")
+            .reachedBy(Builder::tlsPassword, ClusterOptions::tlsPassword);
+
+    public static final Option<Boolean> HTTP2 = Option.named("http2", TextForm.toggle())
+            .flags("--http2").label("BOOL").property()
+            .byDefault(true, "true")
+            .help("Library-mode workers speak HTTP/2 beside HTTP/1.1: h2 by ALPN over TLS, h2c in clear text")
+            .reachedBy(Builder::http2, ClusterOptions::http2);
 
     public static final Option<String> USER = Option.named("user", TextForm.text())
             .flags("--user").label("USER").property()
@@ -265,7 +290,7 @@ public final class Options {
             .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
-    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, METRICS, USER, GROUP, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, TLS_CERT, TLS_KEY, TLS_PASSWORD, HTTP2, METRICS, USER, GROUP, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);

@@ -39,6 +39,11 @@ public record Refusal(String option, List<Part> parts) {
         return new Refusal(option, parts);
     }
 
+    /** {@code option 'value' REASON}: a value of the right form that cannot serve, such as a file that does not exist. */
+    public static Refusal unusable(String option, String value, String reason) {
+        return new Refusal(option, List.of(new Part.Name(option), new Part.Text(" '" + value + "' " + reason)));
+    }
+
     /** {@code option and other cannot be combined; use one of them}. */
     public static Refusal conflict(Option<?> option, Option<?> other) {
         return new Refusal(option.name(), List.of(new Part.Name(option.name()), new Part.Text(" and "),

@@ -5,7 +5,11 @@ import static io.clusterflock.internal.options.Options.RESPAWN_DELAY;
 import static io.clusterflock.internal.options.Options.RESPAWN_DELAY_MAX;
 import static io.clusterflock.internal.options.Options.SILENT;
 
+import io.clusterflock.internal.tls.TlsFiles;
+import io.clusterflock.internal.tls.TlsProblem;
 import io.clusterflock.internal.util.Durations;
+
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +22,7 @@ import java.util.function.Function;
  * variable) before one set in code, and one set at all before one left at its default.
  */
 final class Rules {
-    private static final List<Function<OptionValues, Optional<Refusal>>> ALL = List.of(Rules::respawnDelayCap, Rules::oneOutputMode, Rules::workerAccount);
+    private static final List<Function<OptionValues, Optional<Refusal>>> ALL = List.of(Rules::respawnDelayCap, Rules::oneOutputMode, Rules::workerAccount, Rules::tls);
 
     private Rules() {}
 
@@ -67,6 +71,36 @@ final class Rules {
             return Optional.of(Refusal.notAllowed(given.name(), values.get(given), "it only where setpriv (util-linux) is installed"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A certificate and key that cannot serve are refused before anything starts, naming the file
+     * to blame: missing, unreadable, unparsable, a PEM certificate without its key, or a key of
+     * another certificate. Workers read the files again as they start.
+     */
+    private static Optional<Refusal> tls(OptionValues values) {
+        if (!values.isSet(Options.TLS_CERT)) {
+            return values.isSet(Options.TLS_KEY) ? Optional.of(Refusal.notAllowed(Options.TLS_KEY.name(),
+                    values.get(Options.TLS_KEY).toString(), "it only with ", Options.TLS_CERT, ", the certificate it belongs to"))
+                    : Optional.empty();
+        }
+        TlsFiles files = new TlsFiles(values.get(Options.TLS_CERT), values.find(Options.TLS_KEY), values.get(Options.TLS_PASSWORD));
+        try {
+            boolean pem = files.isPem();
+            if (pem && files.key().isEmpty()) {
+                return Optional.of(Refusal.notAllowed(Options.TLS_CERT.name(), values.get(Options.TLS_CERT).toString(),
+                        "it with ", Options.TLS_KEY, " (a PEM certificate needs its private key), or give a PKCS#12 keystore"));
+            }
+            if (!pem && files.key().isPresent()) {
+                return Optional.of(Refusal.notAllowed(Options.TLS_KEY.name(), values.get(Options.TLS_KEY).toString(),
+                        "it only with a PEM certificate: ", Options.TLS_CERT, " is a keystore, which holds its own key"));
+            }
+            files.read();
+            return Optional.empty();
+        } catch (TlsProblem problem) {
+            Option<Path> blamed = problem.inKey() ? Options.TLS_KEY : Options.TLS_CERT;
+            return Optional.of(Refusal.unusable(blamed.name(), values.get(blamed).toString(), problem.getMessage()));
+        }
     }
 
     /** Of two options that do not go together, the one to name first: {@code first} unless only {@code second} is the operator's. */

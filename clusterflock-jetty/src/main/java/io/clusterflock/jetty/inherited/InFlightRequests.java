@@ -39,12 +39,16 @@ final class InFlightRequests {
     }
 
     private static AtomicInteger count(Attributes connection) {
-        // HTTP/1.1 handles one request of a connection at a time: no two threads race to create it.
         if (connection.getAttribute(ATTRIBUTE) instanceof AtomicInteger count) {
             return count;
         }
-        AtomicInteger count = new AtomicInteger();
-        connection.setAttribute(ATTRIBUTE, count);
-        return count;
+        synchronized (connection) { // HTTP/2: the streams of one connection race to create it
+            if (connection.getAttribute(ATTRIBUTE) instanceof AtomicInteger count) {
+                return count;
+            }
+            AtomicInteger count = new AtomicInteger();
+            connection.setAttribute(ATTRIBUTE, count);
+            return count;
+        }
     }
 }

@@ -8,9 +8,11 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -48,7 +50,12 @@ public final class InheritedConnector extends ServerConnector {
 
     /** HTTP/1.1 with {@code http}, the configuration the application gives its own connectors. */
     public InheritedConnector(Server server, HttpConfiguration http) {
-        super(server, 1, -1, new HttpConnectionFactory(http));
+        this(server, new HttpConnectionFactory(http));
+    }
+
+    /** Speaking what {@code factories} speak, the first the default: see {@link Protocols}. */
+    public InheritedConnector(Server server, ConnectionFactory... factories) {
+        super(server, 1, -1, factories);
     }
 
     /**
@@ -159,13 +166,23 @@ public final class InheritedConnector extends ServerConnector {
 
     /**
      * Closes the connections that answered every request they received and have been quiet for
-     * {@code idleMillis}; returns how many are still open.
+     * {@code idleMillis}; returns how many are still open. An HTTP/2 connection first gets a
+     * notice (once, see {@link Http2Drain}): its client opens no new stream on it, the streams it
+     * has finish, and it is closed once it has none and is quiet, like an HTTP/1.1 one.
      */
     public int closeIdle(long idleMillis) {
         int open = 0;
         for (EndPoint endPoint : getConnectedEndPoints()) {
-            if (quietFor(endPoint, idleMillis)) {
-                endPoint.close();
+            Connection served = ServedConnection.of(endPoint);
+            if (served instanceof HTTP2Connection h2) {
+                Http2Drain.announce(h2);
+            }
+            if (quietFor(endPoint, served, idleMillis)) {
+                if (served instanceof HTTP2Connection h2) {
+                    Http2Drain.close(h2, endPoint);
+                } else {
+                    endPoint.close();
+                }
             } else {
                 open++;
             }
@@ -174,13 +191,16 @@ public final class InheritedConnector extends ServerConnector {
     }
 
     /**
-     * Jetty counts a request in once its headers are parsed, before the handler has it, and a
-     * response out as soon as sending starts: both counts and the handler's own are needed.
+     * HTTP/2: no stream left. HTTP/1.1: Jetty counts a request in once its headers are parsed,
+     * before the handler has it, and a response out as soon as sending starts: both counts and
+     * the handler's own are needed.
      */
-    private static boolean quietFor(EndPoint endPoint, long idleMillis) {
-        Connection connection = endPoint.getConnection();
-        boolean answeredAll = connection != null && connection.getMessagesIn() == connection.getMessagesOut()
-                && !InFlightRequests.any(connection);
+    private static boolean quietFor(EndPoint endPoint, Connection served, long idleMillis) {
+        boolean answeredAll = switch (served) {
+            case null -> false;
+            case HTTP2Connection h2 -> Http2Drain.idle(h2) && !InFlightRequests.any(served);
+            default -> served.getMessagesIn() == served.getMessagesOut() && !InFlightRequests.any(served);
+        };
         return answeredAll && endPoint instanceof IdleTimeout idle && idle.getIdleFor() >= idleMillis;
     }
 
