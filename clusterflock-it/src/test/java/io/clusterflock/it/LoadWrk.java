@@ -55,10 +55,15 @@ final class LoadWrk {
 
     /** Starts wrk {@code -t2 -c50} against {@code http://127.0.0.1:port/} for {@code duration}, plus {@code options}. */
     static Run start(int port, Duration duration, String... options) {
+        return start("http", port, duration, options);
+    }
+
+    /** {@link #start(int, Duration, String...)} with {@code scheme}: {@code https} speaks TLS (wrk checks no certificate). */
+    static Run start(String scheme, int port, Duration duration, String... options) {
         List<String> command = new ArrayList<>(List.of(executable().toString(), "-t2", "-c50",
                 "-d" + duration.toSeconds() + "s", "--latency", "--timeout", REQUEST_TIMEOUT.toSeconds() + "s"));
         command.addAll(List.of(options));
-        command.add("http://" + Http.HOST + ":" + port + "/");
+        command.add(scheme + "://" + Http.HOST + ":" + port + "/");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
