@@ -1,5 +1,6 @@
 package io.clusterflock.it;
 
+import static io.clusterflock.it.MasterEvent.Kind.FORK;
 import static io.clusterflock.it.MasterEvent.Kind.RELOAD_FAILED;
 import static io.clusterflock.it.MasterEvent.Kind.RELOAD_FINISHED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +53,8 @@ class TlsIT {
         try (MasterProcess master = MasterProcess.start("demo", "-w", "2", "-p", "0", "--tls-cert", cert.toString(),
                 "--tls-key", key.toString())) {
             int port = master.port();
-            master.awaitReady(master.startedPids(), WAIT);
+            List<Long> serving = master.startedPids();
+            master.awaitReady(serving, WAIT);
             assertEquals("CN=first.example", servedSubject(port, trust), master.output());
 
             // Renewal: the files are replaced, then a reload, under keep-alive load (the drain's Connection: close over TLS).
@@ -64,6 +66,7 @@ class TlsIT {
             master.awaitEventAfter(mark, EventMatch.of(RELOAD_FINISHED), WAIT);
             LoadWrk.Result keepAliveResult = keptAlive.await();
             keepAliveResult.assertNoFailedRequest("HTTPS keep-alive through a certificate renewal", master.output());
+            serving = awaitReplaced(master, serving, mark);
             assertEquals("CN=second.example", servedSubject(port, trust), master.output());
 
             // Back to the first one, a new TLS handshake for every request meanwhile.
@@ -76,6 +79,7 @@ class TlsIT {
             LoadWrk.Result handshakeResult = handshakes.await();
             handshakeResult.assertNoFailedRequest("a TLS handshake per request through a certificate renewal", master.output());
             assertTrue(handshakeResult.requests() > 0, handshakeResult.output());
+            awaitReplaced(master, serving, mark);
             assertEquals("CN=first.example", servedSubject(port, trust), master.output());
         }
     }
@@ -105,6 +109,36 @@ class TlsIT {
         }
     }
 
+    /**
+     * A request the handler works on for long while its connection is silent must not look idle
+     * to the drain: over TLS the connection that counts requests is behind the TLS one.
+     */
+    @Test
+    void slowRequestsOverHttp11AndHttp2InFlightThroughAReloadAreAnswered() throws Exception {
+        List<Path> identity = Certificates.make(dir, "slow.example");
+        SSLContext trust = Certificates.trusting(identity.get(0));
+        try (MasterProcess master = MasterProcess.start("demo", "-w", "1", "-p", "0", "--timeout", "40s",
+                "--tls-cert", identity.get(0).toString(), "--tls-key", identity.get(1).toString());
+             HttpClient http11 = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_1_1).build();
+             HttpClient http2 = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_2).build()) {
+            List<Long> old = master.startedPids();
+            master.awaitReady(old, WAIT);
+            // Longer than a reload takes to start the drain here plus the drain's one idle second; within --timeout.
+            HttpRequest slow = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + master.port() + "/sleep?ms=15000"))
+                    .timeout(WAIT).build();
+            var first = http11.sendAsync(slow, HttpResponse.BodyHandlers.ofString());
+            var second = http2.sendAsync(slow, HttpResponse.BodyHandlers.ofString());
+            int mark = master.mark();
+            master.signal("HUP");
+            for (var answer : List.of(first.get(), second.get())) {
+                assertEquals(200, answer.statusCode(), master.output());
+                assertTrue(answer.body().contains("(pid " + old.getFirst() + ")"), answer.body());
+            }
+            assertEquals(HttpClient.Version.HTTP_2, second.get().version());
+            master.awaitEventAfter(mark, EventMatch.of(RELOAD_FINISHED), WAIT);
+        }
+    }
+
     @Test
     void aKeyThatDoesNotMatchIsRefusedInOneLineBeforeAnythingStarts() {
         List<Path> identity = Certificates.make(dir, "refused.example");
@@ -116,6 +150,15 @@ class TlsIT {
                     master.stderr(), master.output());
             assertFalse(master.output().contains("forked"), master.output());
         }
+    }
+
+    /**
+     * Waits for the old workers to be gone (a draining worker's acceptor may still take one
+     * connection as its drain starts); returns the workers forked since {@code mark}, which serve now.
+     */
+    private static List<Long> awaitReplaced(MasterProcess master, List<Long> old, int mark) {
+        Await.until(WAIT, () -> "the old workers " + old + " exit\n" + master.output(), () -> old.stream().noneMatch(Procs::alive));
+        return master.eventsAfter(mark, EventMatch.of(FORK)).stream().map(MasterEvent::pid).toList();
     }
 
     /** The subject of the certificate a new connection is shown. */
