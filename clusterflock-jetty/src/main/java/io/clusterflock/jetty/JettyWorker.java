@@ -166,7 +166,14 @@ final class JettyWorker {
      */
     static ServerConnector attach(Worker worker, Server server, HttpConfiguration http) {
         showTitleOnly();
-        InheritedConnector connector = openConnector(worker, server, http);
+        InheritedConnector connector;
+        try {
+            connector = openConnector(worker, server, http);
+        } catch (CannotServe e) { // as a worker of serve() does: one line, and not ready
+            LOG.log(System.Logger.Level.ERROR, "worker " + worker.id() + " cannot serve: " + e.getMessage());
+            System.exit(1);
+            throw e;
+        }
         JettyWorker jetty = new JettyWorker(worker, server, connector);
         server.addEventListener(new LifeCycle.Listener() {
             @Override
