@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark, one after the other, then docs/BENCHMARKS.md (tables, targets, raw wrk output)
-# and docs/benchmarks.png (gnuplot). Installs what is missing (wrk, nginx, gnuplot with apt; PM2 and
-# recluster with npm under bench/peers). Loopback only; each part is bounded to 10 minutes; about
-# 55 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
+# and docs/benchmarks.png (gnuplot). Installs what is missing (wrk, nginx, gnuplot, h2load with apt;
+# PM2 and recluster with npm under bench/peers). Loopback only; each part is bounded to 10 minutes;
+# about an hour in all. Run it on a quiet machine: the load generator shares the cores with the servers.
 #
 #   bench/all.sh            the real run
 #   bench/all.sh --quick    a smoke run of every part (seconds of load each; numbers meaningless)
@@ -11,7 +11,7 @@
 # A part is bench/PART.sh, except warm-after-kill: bench/aot-warmup.sh.
 #   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
 source "$(dirname "$0")/lib.sh"
-ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle sticky spring peers-reload reload-pace"
+ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle sticky spring tls peers-reload reload-pace"
 QUICK="" PARTS=$ALL
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -24,7 +24,7 @@ done
 for part in $PARTS; do
   case " $ALL " in *" $part "*) ;; *) echo "bench: no part $part (parts: $ALL)" >&2; exit 2 ;; esac
 done
-need wrk; need curl; need gnuplot gnuplot-nox; need_nginx; need_node; build
+need wrk; need curl; need gnuplot gnuplot-nox; need h2load nghttp2-client; need_nginx; need_node; build
 
 PART_PID=""
 trap '[ -z "$PART_PID" ] || { kill -TERM "$PART_PID" 2>/dev/null; wait "$PART_PID" 2>/dev/null; }; exit 130' INT TERM HUP
@@ -40,6 +40,7 @@ args() { # the arguments of a part
     warm-after-kill) echo "--kills 1 --variants off,aot" ;;
     sticky) echo "--duration 3" ;;
     spring) echo "--kills 1 --duration 3 --reloads 1 --interval 1.5" ;;
+    tls) echo "--duration 2 --warm 1 --reload-duration 10 --reload-at 3" ;;
     chaos|recycle) echo "--duration 5" ;;
     peers-reload|reload-pace) echo "--duration 3 --reloads 2 --interval 1.5" ;;
   esac
@@ -246,6 +247,19 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "<!-- analysis -->"
   echo
+  echo "## TLS and HTTP/2"
+  echo
+  echo "Library mode over TLS (\`-Dclusterflock.tlsCert\`/\`-Dclusterflock.tlsKey\`) against one JVM with all cores"
+  echo "serving the same handler on the same Jetty with the same certificate and the same connection factories"
+  echo "as clusterflock-jetty's (TLS, ALPN, HTTP/2, HTTP/1.1), Node's cluster module (https, http2) and nginx"
+  echo "with ssl as the ceiling: HTTP/1.1 over TLS with wrk, kept alive and with a handshake per request, then"
+  echo "HTTP/2 with h2load (h2 by ALPN over TLS, h2c in clear text), and h2load through a reload"
+  echo "(bench/tls.sh):"
+  echo
+  section tls
+  echo
+  echo "<!-- analysis -->"
+  echo
   echo "## Master overhead"
   echo
   echo "What the process that supervises costs while its workers are under load. clusterflock's master never"
@@ -272,15 +286,15 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "## How to run it"
   echo
   echo '```sh'
-  echo "bench/all.sh                 # everything, about 55 minutes; writes this file and docs/benchmarks.png"
+  echo "bench/all.sh                 # everything, about an hour; writes this file and docs/benchmarks.png"
   echo "bench/all.sh --quick --parts chaos,recycle   # a smoke run of some parts (numbers meaningless)"
   echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
   echo "bench/keepalive-rounds.sh; bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
-  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh; bench/spring.sh"
+  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh; bench/spring.sh; bench/tls.sh"
   echo '```'
   echo
-  echo "Ports 5200–5299 on 127.0.0.1; every script stops what it started, also when interrupted. wrk alone"
-  echo "drives the load: every contender here speaks HTTP/1.1, for which h2load would add nothing."
+  echo "Ports 5200–5299 on 127.0.0.1 (bench/tls.sh: 5400–5499); every script stops what it started, also when"
+  echo "interrupted. wrk drives the HTTP/1.1 load, h2load (nghttp2-client) the HTTP/2 load of bench/tls.sh."
   echo
   echo "## Appendix: raw numbers"
   echo
@@ -319,6 +333,16 @@ DOC="$ROOT/docs/BENCHMARKS.md"
     echo
     echo '```'
     cat "$RESULTS/throughput.tsv"
+    echo '```'
+    echo "</details>"
+  fi
+  if [ -s "$RESULTS/tls.md" ] && [ -s "$RESULTS/tls.tsv" ]; then
+    echo
+    echo "<details><summary>tls: the tables' data (TSV; every tool's output is in bench/results/tls/)</summary>"
+    echo
+    echo '```'
+    cat "$RESULTS/tls.tsv"
+    [ ! -s "$RESULTS/tls/reload.tsv" ] || { echo; cat "$RESULTS/tls/reload.tsv"; }
     echo '```'
     echo "</details>"
   fi

@@ -37,10 +37,13 @@ build() {
 
 
 # wait_http PORT [SECONDS]: until the port answers HTTP 200.
-wait_http() {
+wait_http() { wait_url "http://127.0.0.1:$1/" "${2:-60}"; }
+# wait_url URL [SECONDS [CURL-ARGS...]]: until URL answers 200 (https: any certificate, as wrk and
+# h2load take it).
+wait_url() {
   local deadline=$((SECONDS + ${2:-60}))
-  until curl -sf -o /dev/null "http://127.0.0.1:$1/"; do
-    [ $SECONDS -lt $deadline ] || { echo "bench: nothing answered on port $1" >&2; return 1; }
+  until curl -sfk -o /dev/null "${@:3}" "$1"; do
+    [ $SECONDS -lt $deadline ] || { echo "bench: nothing answered at $1" >&2; return 1; }
     sleep 0.2
   done
 }
@@ -173,18 +176,19 @@ train_aot_cache() {
   bg_stop "$BG"
   grep -q 'AOT cache .* written' "$log" || { echo "bench: the training run wrote no AOT cache ($log)" >&2; return 1; }
 }
-# start_single PORT LOG [reuse-port]: one JVM, the same handler on the same Jetty, all cores
-# (bench/baseline).
+# start_single PORT LOG [OPTION...]: one JVM, the same handler on the same Jetty, all cores
+# (bench/baseline; options reuse-port, http2, tls-cert=FILE tls-key=FILE).
 start_single() {
   local classes="$RESULTS/baseline-classes"
   if [ ! -f "$classes/SingleJvm.class" ] || [ "$ROOT/bench/baseline/SingleJvm.java" -nt "$classes/SingleJvm.class" ]; then
     mkdir -p "$classes"
     "$JAVA_HOME/bin/javac" -cp "$ROOT/examples/hello/target/hello.jar" -d "$classes" "$ROOT/bench/baseline/SingleJvm.java"
   fi
-  # shellcheck disable=SC2086 # ${3:-}: an argument only when given
+  local scheme=http
+  case " ${*:3} " in *" tls-cert="*) scheme=https ;; esac
   WORKER_ID=${WORKER_ID:-0} bg_start "$2" "$JAVA" -Dorg.eclipse.jetty.LEVEL=WARN \
-    -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1 ${3:-}
-  wait_log "$2" '^single JVM' 1 60; wait_http "$1"
+    -cp "$ROOT/examples/hello/target/hello.jar:$classes" SingleJvm "$1" 127.0.0.1 "${@:3}"
+  wait_log "$2" '^single JVM' 1 60; wait_url "$scheme://127.0.0.1:$1/"
 }
 
 # start_reuseport PORT WORKERS LOG: the alternative to one shared listen queue, measured beside it:

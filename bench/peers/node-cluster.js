@@ -1,11 +1,12 @@
 'use strict';
-// Node's built-in cluster module: a primary forking WORKERS workers of app.js on PORT, with the
-// platform's default scheduling (round-robin by the primary on Linux). Respawns a worker that dies.
+// Node's built-in cluster module: a primary forking WORKERS workers of app.js (or $APP, e.g.
+// app-tls.js) on PORT, with the platform's default scheduling (round-robin by the primary on
+// Linux). Respawns a worker that dies.
 const cluster = require('cluster');
 const path = require('path');
 
 const workers = Number(process.env.WORKERS || require('os').availableParallelism());
-cluster.setupPrimary({ exec: path.join(__dirname, 'app.js') });
+cluster.setupPrimary({ exec: path.join(__dirname, process.env.APP || 'app.js') });
 const slots = new Map();
 function fork(i) { slots.set(cluster.fork({ WORKER_ID: String(i) }), i); }
 for (let i = 0; i < workers; i++) fork(i);
