@@ -277,8 +277,12 @@ final class JettyWorker {
     }
 
     private String ofThemWebSockets() {
-        int webSockets = connector.openWebSockets();
-        return webSockets == 0 ? "" : ", " + webSockets + " of them WebSockets";
+        int open = connector.openWebSockets();
+        return open == 0 ? "" : ", " + open + " of them " + (open == 1 ? "a WebSocket" : "WebSockets");
+    }
+
+    private static String webSockets(int count) {
+        return count + (count == 1 ? " WebSocket" : " WebSockets");
     }
 
     /**
@@ -295,10 +299,10 @@ final class JettyWorker {
         long left = Math.max(0, drainStarted + drainTime.toNanos() - System.nanoTime());
         Duration margin = worker.timeout().minus(drainTime);
         Duration time = Duration.ofNanos(Math.min(WEBSOCKET_CLOSE.toNanos(), left + margin.toNanos() / 4));
-        LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": closing " + open + " WebSockets (1001 going away)");
+        LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": closing " + webSockets(open) + " (1001 going away)");
         int stillOpen = WebSockets.close(server, connector, time);
         if (stillOpen > 0) {
-            LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": " + stillOpen + " WebSockets still open "
+            LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": " + webSockets(stillOpen) + " still open "
                     + time.toMillis() + " ms after their close; stopping the server ends them without a close frame"
                     + " (a WebSocket of Jetty's core API has no container to close it)");
         }
