@@ -22,7 +22,8 @@ import org.eclipse.jetty.util.component.Graceful;
  * A server's stop runs that too, but as part of a shutdown that also stops the connectors and gives
  * it only the stop timeout; here it runs alone, first, and the drain waits until the connections
  * are gone. A {@code FrameHandler} on Jetty's core WebSocket API has no such tracker: its
- * connections end when the server stops, without a close frame, unless the application closes them.
+ * connections end when the server stops, without a close frame, unless the application keeps its
+ * sessions in a {@link Graceful} bean of the server's own, which is shut down here too.
  *
  * <p>Connections are recognised by class name, so that this module needs no WebSocket jar: an
  * application that serves WebSockets brings Jetty's.
@@ -78,7 +79,7 @@ public final class WebSockets {
 
     /**
      * The graceful shutdown of what keeps sessions on the server (the WebSocket containers'
-     * session trackers), and of nothing else: a handler's shutdown would turn new requests away
+     * session trackers, an application's own {@code Graceful} bean), and of nothing else: a handler's shutdown would turn new requests away
      * with 503, and a connector's would interrupt its acceptor; the server's stop does both a
      * moment later. Each tracker closes its sessions, the frames on their way out.
      */

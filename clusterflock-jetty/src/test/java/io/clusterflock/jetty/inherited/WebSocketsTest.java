@@ -1,6 +1,7 @@
 package io.clusterflock.jetty.inherited;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -21,6 +22,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -39,6 +43,7 @@ class WebSocketsTest {
     private ServerSocketChannel listening;
     private Server server;
     private InheritedConnector connector;
+    private DrainHandler drain;
     private HttpClient http;
 
     @BeforeEach
@@ -48,9 +53,11 @@ class WebSocketsTest {
         connector = new InheritedConnector(server);
         connector.open(listening);
         server.addConnector(connector);
-        WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(server, container ->
-                container.addMapping("/echo", (request, response, callback) -> new Echo()));
-        server.setHandler(new DrainHandler(upgrade, OptionalLong.empty(), count -> { }));
+        ContextHandler context = new ContextHandler("/");
+        context.setHandler(WebSocketUpgradeHandler.from(server, context, container ->
+                container.addMapping("/echo", (request, response, callback) -> new Echo())));
+        drain = new DrainHandler(new GracefulHandler(context), OptionalLong.empty(), count -> { });
+        server.setHandler(drain);
         server.start();
         connector.admit(Duration.ZERO);
         http = HttpClient.newHttpClient();
@@ -86,6 +93,26 @@ class WebSocketsTest {
     }
 
     @Test
+    void closingShutsDownTheServersGracefulBeansButNoHandler() throws Exception {
+        Tracker tracker = new Tracker();
+        server.addBean(tracker); // as an application on Jetty's core WebSocket API may keep its sessions
+        Client client = Client.connect(http, port());
+        assertEquals("echo hi", client.ask("hi"));
+
+        WebSockets.close(server, connector, Duration.ofSeconds(BOUND_SECONDS));
+        assertTrue(tracker.shutdown().isDone(), "the application's Graceful bean was not shut down");
+        assertFalse(server.getDescendant(GracefulHandler.class).isShutdown(), "a handler was shut down: it would answer 503");
+    }
+
+    @Test
+    void anUpgradeDuringTheDrainStillSucceeds() throws Exception {
+        drain.drain(); // every answer says Connection: close from now on; a 101 says Upgrade instead
+        Client client = Client.connect(http, port());
+        assertEquals("echo late", client.ask("late"));
+        assertEquals(1, connector.openWebSockets());
+    }
+
+    @Test
     void anHttpConnectionIsNoWebSocket() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port())) {
             socket.getOutputStream().write("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -103,6 +130,22 @@ class WebSocketsTest {
 
     private int port() throws IOException {
         return ((InetSocketAddress) listening.getLocalAddress()).getPort();
+    }
+
+    /** A bean of the application's that keeps sessions: it notes its shutdown. */
+    private static final class Tracker implements Graceful {
+        private final CompletableFuture<Void> shutdown = new CompletableFuture<>();
+
+        @Override
+        public CompletableFuture<Void> shutdown() {
+            shutdown.complete(null);
+            return shutdown;
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown.isDone();
+        }
     }
 
     /** The server's end: echoes every text message. */
