@@ -9,7 +9,9 @@ import io.clusterflock.ReadyWhen;
 import io.clusterflock.worker.Worker;
 import io.clusterflock.internal.master.ConsoleLog;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
 
 /**
  * One call in {@code main} turns a program into a cluster (the clusterflock and gs-clutch way):
@@ -58,6 +60,23 @@ public final class Clusterflock {
     /** Serves a Jetty {@link Handler}; {@code options} are applied in the master. */
     public static void serve(Handler handler, Consumer<ClusterOptions.Builder> options) {
         run(() -> JettyWorker.serve(server -> server.setHandler(handler)), options);
+    }
+
+    /**
+     * Serves the Jetty {@link Handler} that {@code handler} builds on the worker's {@link Server},
+     * for handlers that need it to be made, such as Jetty's WebSocket upgrade handler:
+     *
+     * <pre>{@code
+     * Clusterflock.serveOn(server -> WebSocketUpgradeHandler.from(server, container ->
+     *         container.addMapping("/echo", (request, response, callback) -> new EchoSocket())),
+     *         options -> options.workers(2));
+     * }</pre>
+     *
+     * <p>{@code handler} runs in each worker, once, before its server starts; never in the master.
+     * {@code options} are applied in the master.
+     */
+    public static void serveOn(Function<Server, Handler> handler, Consumer<ClusterOptions.Builder> options) {
+        run(() -> JettyWorker.serve(server -> server.setHandler(handler.apply(server))), options);
     }
 
     private static void run(WorkerBody worker, Consumer<ClusterOptions.Builder> options) {

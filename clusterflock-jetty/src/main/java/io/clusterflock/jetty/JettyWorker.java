@@ -9,6 +9,7 @@ import io.clusterflock.internal.tls.Http2Setting;
 import io.clusterflock.internal.tls.TlsFiles;
 import io.clusterflock.internal.tls.TlsIdentity;
 import io.clusterflock.internal.tls.TlsProblem;
+import io.clusterflock.jetty.inherited.WebSockets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ import sun.misc.Signal;
  * <p>Stopping is a drain, on SIGTERM or when the master is gone: stop accepting (the other workers
  * keep accepting from the same socket), answer every further request with
  * {@code Connection: close}, close connections that sit idle, and once none is left (or the drain
- * time is up) stop Jetty and exit 0.
+ * time is up) close the WebSockets with 1001 "going away" (they never hold the drain), stop Jetty
+ * and exit 0.
  *
  * <p>The server is either its own ({@link #serve}, library mode) or one the application builds and
  * starts itself, Javalin's say ({@link #attach}, through {@link WorkerConnector}); the worker's part
@@ -52,6 +54,8 @@ import sun.misc.Signal;
  */
 final class JettyWorker {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
+    /** The longest the drain waits for its WebSockets to close once it has closed them. */
+    private static final Duration WEBSOCKET_CLOSE = Duration.ofSeconds(1);
 
     private final Worker worker;
     private final Server server;
@@ -308,14 +312,48 @@ final class JettyWorker {
             }
             long started = System.nanoTime();
             LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": draining, "
-                    + connector.openConnections() + " connections open");
-            boolean busy = !connector.drain(drainTime(worker.timeout()));
+                    + connector.openConnections() + " connections open" + ofThemWebSockets());
+            Duration drainTime = drainTime(worker.timeout());
+            boolean busy = !connector.drain(drainTime);
+            closeWebSockets(started, drainTime);
             reportDrain(Duration.ofNanos(System.nanoTime() - started), busy);
             server.stop();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": stopping the server failed: " + e);
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private String ofThemWebSockets() {
+        int open = connector.openWebSockets();
+        return open == 0 ? "" : ", " + open + " of them " + (open == 1 ? "a WebSocket" : "WebSockets");
+    }
+
+    private static String webSockets(int count) {
+        return count + (count == 1 ? " WebSocket" : " WebSockets");
+    }
+
+    /**
+     * The drain's last step: every WebSocket still open is closed with 1001 "going away", its
+     * close frame out before the server stops. It may take what is left of the drain time plus a
+     * quarter of the margin before the master's kill, and at most {@link #WEBSOCKET_CLOSE}: a
+     * client that is there answers a close at once.
+     */
+    private void closeWebSockets(long drainStarted, Duration drainTime) throws InterruptedException {
+        int open = connector.openWebSockets();
+        if (open == 0) {
+            return;
+        }
+        long left = Math.max(0, drainStarted + drainTime.toNanos() - System.nanoTime());
+        Duration margin = worker.timeout().minus(drainTime);
+        Duration time = Duration.ofNanos(Math.min(WEBSOCKET_CLOSE.toNanos(), left + margin.toNanos() / 4));
+        LOG.log(System.Logger.Level.INFO, "worker " + worker.id() + ": closing " + webSockets(open) + " (1001 going away)");
+        int stillOpen = WebSockets.close(server, connector, time);
+        if (stillOpen > 0) {
+            LOG.log(System.Logger.Level.WARNING, "worker " + worker.id() + ": " + webSockets(stillOpen) + " still open "
+                    + time.toMillis() + " ms after their close; stopping the server ends them without a close frame"
+                    + " (a WebSocket of Jetty's core API has no container to close it)");
         }
     }
 

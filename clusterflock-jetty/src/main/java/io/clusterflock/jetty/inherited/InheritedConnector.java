@@ -131,7 +131,8 @@ public final class InheritedConnector extends ServerConnector {
      * acceptor and closes connections idle for {@link #IDLE_CLOSE_MILLIS} until no connection is
      * on its way in or open; whether it got there. (It polls: Jetty has no event for "none left".)
      * Connections with a request still to send learn to go from {@code Connection: close}, which
-     * the {@link DrainHandler} puts on every answer once it drains.
+     * the {@link DrainHandler} puts on every answer once it drains. WebSockets neither hold the
+     * drain nor are closed here: {@link WebSockets#close} ends them, with a close frame, after it.
      */
     public boolean drain(Duration time) throws InterruptedException {
         stopAccepting();
@@ -159,20 +160,30 @@ public final class InheritedConnector extends ServerConnector {
         return inAccept.get() > 0;
     }
 
-    /** The connections open now. */
+    /** The connections open now, WebSockets included. */
     public int openConnections() {
         return getConnectedEndPoints().size();
     }
 
+    /** The WebSockets open now. */
+    public int openWebSockets() {
+        return WebSockets.count(getConnectedEndPoints());
+    }
+
     /**
      * Closes the connections that answered every request they received and have been quiet for
-     * {@code idleMillis}; returns how many are still open. An HTTP/2 connection first gets a
-     * notice (once, see {@link Http2Drain}): its client opens no new stream on it, the streams it
-     * has finish, and it is closed once it has none and is quiet, like an HTTP/1.1 one.
+     * {@code idleMillis}; returns how many are still open, not counting WebSockets, which it
+     * leaves alone (a quiet WebSocket is no idle HTTP connection, and must not end without a
+     * close frame). An HTTP/2 connection first gets a notice (once, see {@link Http2Drain}): its
+     * client opens no new stream on it, the streams it has finish, and it is closed once it has
+     * none and is quiet, like an HTTP/1.1 one.
      */
     public int closeIdle(long idleMillis) {
         int open = 0;
         for (EndPoint endPoint : getConnectedEndPoints()) {
+            if (WebSockets.is(endPoint)) {
+                continue;
+            }
             Connection served = ServedConnection.of(endPoint);
             if (served instanceof HTTP2Connection h2) {
                 Http2Drain.announce(h2);
