@@ -24,6 +24,8 @@ final class Actions {
     private final Clock clock;
     private final Pool pool;
     private final Consumer<ClusterEvent> events;
+    /** The slots with a serving worker, as last told to the process port. */
+    private java.util.Set<Integer> serving = java.util.Set.of();
 
     Actions(ClusterOptions options, ProcessPort processes, Clock clock, Pool pool, Consumer<ClusterEvent> events) {
         this.options = options;
@@ -58,11 +60,25 @@ final class Actions {
                 + ThreadLocalRandom.current().nextLong(options.maxRequestsJitter() + 1));
     }
 
-    /** A starting worker is ready: it may now replace an older one. */
+    /**
+     * A starting worker is ready: it may now replace an older one. New connections are steered to
+     * its slot before anyone hears that it is ready (with sticky sessions, a client that connects
+     * once the event is out reaches the slot it will keep).
+     */
     void ready(WorkerProcess worker) {
         worker.life = new Lifecycle.Ready();
         worker.wasReady = true;
+        publishServing();
         events.accept(new ClusterEvent.Ready(pool.info(worker)));
+    }
+
+    /** Tells the process port which slots have a serving worker, when that changed. */
+    void publishServing() {
+        java.util.Set<Integer> now = pool.servingSlots();
+        if (!now.equals(serving)) {
+            serving = now;
+            processes.serving(now);
+        }
     }
 
     /** A ready worker is to be replaced in its slot: a new one starts, and this one stops once that one is ready. */

@@ -75,8 +75,6 @@ public final class Supervisor {
     private long phaseSince;
     /** Who asked for the shutdown: "SIGTERM", "stop command", … */
     private String shutdownBy = "";
-    /** The slots with a serving worker, as last told to the process port. */
-    private java.util.Set<Integer> serving = java.util.Set.of();
 
     public Supervisor(ClusterOptions options, ProcessPort processes, Clock clock, Consumer<ClusterEvent> events) {
         this.options = options;
@@ -359,11 +357,7 @@ public final class Supervisor {
             rollout.finishIfDone();
             resizes.finishIfDone();
         }
-        java.util.Set<Integer> nowServing = pool.servingSlots();
-        if (!nowServing.equals(serving)) {
-            serving = nowServing;
-            processes.serving(nowServing);
-        }
+        actions.publishServing();
         if (phase == Phase.STOPPING && pool.isEmpty()) {
             phase = Phase.STOPPED;
             events.accept(new ClusterEvent.Stopped(exitCode()));

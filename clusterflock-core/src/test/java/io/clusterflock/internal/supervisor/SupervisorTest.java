@@ -304,6 +304,15 @@ class SupervisorTest extends SupervisorFixture {
     }
 
     @Test
+    void aSlotIsServingAsItsWorkerIsAnnouncedReadyNotAtTheNextReconcile() {
+        start(1, b -> b.readyWhen(ReadyWhen.LISTENING).sticky(true));
+        supervisor.handle(new Input.WorkerListening(processes.last().pid())); // no reconcile after it
+        // A client that connects once it hears "ready" reaches the slot it will keep.
+        assertEquals(1, eventsOf(ClusterEvent.Ready.class).size());
+        assertEquals(java.util.Set.of(0), processes.serving.getLast());
+    }
+
+    @Test
     void aSlotRetiredAndAddedBackDuringAReloadStillGetsItsTurn() {
         start(4, b -> b.readyWhen(ReadyWhen.LISTENING).reloadSurge(1));
         processes.spawns.forEach(s -> input(new Input.WorkerListening(s.pid())));
