@@ -47,6 +47,7 @@ class ClusterOptionsTest {
             sample("backlog", "64", 64),
             sample("sticky", "true", true),
             sample("metrics", "127.0.0.1:9100", Optional.of(new InetSocketAddress("127.0.0.1", 9100))),
+            sample("memory", "75%", MemoryBudget.percent(75)),
             sample("timeout", "3s", Duration.ofSeconds(3)),
             sample("readyWhen", "LISTENING", ReadyWhen.LISTENING),
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),

@@ -9,6 +9,7 @@ import io.clusterflock.control.ControlException;
 import io.clusterflock.internal.control.ControlServer;
 import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.ListenSocket;
+import io.clusterflock.internal.os.MachineMemory;
 import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Platform;
 import io.clusterflock.internal.os.ProcessTitle;
@@ -88,7 +89,8 @@ public final class Master {
             }
             WorkerOutput output = acquire(resources, WorkerOutput.of(options));
             WorkerLauncher launcher = new WorkerLauncher(options, command, socket,
-                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache);
+                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache,
+                    WorkerMemory.of(options, command, MachineMemory.here()));
             ZombieReaper reaper = ZombieReaper.startIfInit(launcher::spawned);
             if (reaper != null) {
                 acquire(resources, reaper);
