@@ -29,11 +29,13 @@ import org.junit.jupiter.api.Timeout;
 class MemoryBudgetIT {
     private static final long MIB = 1L << 20;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Pattern FLAG = Pattern.compile("-XX:(MaxRAM|MaxHeapSize)=(\\d+)");
+    private static final Pattern FLAG = Pattern.compile("-XX:(MaxRAM|MaxHeapSize)=(\\d+)|-XX:\\+(UseSerialGC|UseG1GC)");
 
     @Test
     void fourWorkersShareOneGibibyteAndAResizeSplitsItAnewForNewWorkersOnly() {
-        try (MasterProcess master = MasterProcess.run(Fixtures.javaWorker(), "--memory", "1g", "-w", "4", "-p", "0",
+        List<String> worker = new ArrayList<>(Fixtures.javaWorker());
+        worker.remove("-XX:+UseSerialGC"); // the collector is the master's choice here
+        try (MasterProcess master = MasterProcess.run(worker, "--memory", "1g", "-w", "4", "-p", "0",
                 "--aot-cache", "off")) {
             List<Long> first = master.startedPids();
             master.awaitReady(first, WAIT);
@@ -43,6 +45,7 @@ class MemoryBudgetIT {
             for (long pid : first) {
                 Map<String, Long> flags = flags(pid);
                 assertEquals(256 * MIB, flags.get("MaxRAM"), "worker " + pid + "'s MaxRAM" + master.output());
+                assertEquals(1L, flags.get("UseSerialGC"), "a JVM alone on 256 MiB picks Serial; so does its worker: " + flags);
                 // The JVM's ergonomics on 256 MiB: half of it (MinRAMPercentage), not a quarter of this machine.
                 assertTrue(flags.get("MaxHeapSize") <= 128 * MIB && flags.get("MaxHeapSize") > 64 * MIB, flags.toString());
                 assertEquals(flags.get("MaxHeapSize"), heaps.get(pid), "status shows the heap of " + pid + ": " + heaps);
@@ -75,6 +78,7 @@ class MemoryBudgetIT {
             assertTrue(said.getFirst().line() < master.started().line(), "said before the cluster started" + master.output());
             Map<String, Long> flags = flags(pids.getFirst());
             assertEquals(null, flags.get("MaxRAM"), "no share beside the operator's own heap: " + flags);
+            assertEquals(1L, flags.get("UseSerialGC"), "the operator's collector: " + flags);
             assertEquals(512 * MIB, flags.get("MaxHeapSize"));
         }
     }
@@ -89,13 +93,20 @@ class MemoryBudgetIT {
         }
     }
 
-    /** The worker's MaxRAM and MaxHeapSize as its JVM has them ({@code jcmd PID VM.flags}); a flag it was not given is absent. */
+    /**
+     * The worker's MaxRAM and MaxHeapSize as its JVM has them ({@code jcmd PID VM.flags}), and 1 for
+     * UseSerialGC or UseG1GC when that is its collector; a flag it was not given is absent.
+     */
     static Map<String, Long> flags(long pid) {
         String output = run(List.of(Fixtures.java().resolveSibling("jcmd").toString(), Long.toString(pid), "VM.flags"));
         Map<String, Long> flags = new HashMap<>();
         Matcher m = FLAG.matcher(output);
         while (m.find()) {
-            flags.put(m.group(1), Long.parseLong(m.group(2)));
+            if (m.group(3) != null) {
+                flags.put(m.group(3), 1L); // a collector chosen on the command line: 1
+            } else {
+                flags.put(m.group(1), Long.parseLong(m.group(2)));
+            }
         }
         assertTrue(flags.containsKey("MaxHeapSize"), "jcmd " + pid + " VM.flags said: " + output);
         return flags;

@@ -14,10 +14,11 @@ import java.util.stream.Stream;
  * worker's memory alone: an operator's own setting always wins over the budget's share.
  *
  * @param flag    the first such option, as written ({@code -Xmx2g}); empty when there is none
- * @param maxHeap the heap it sets, when it names one ({@code -Xmx}, {@code -XX:MaxHeapSize}); the
- *                last one, as the JVM reads them
+ * @param maxHeap   the heap it sets, when it names one ({@code -Xmx}, {@code -XX:MaxHeapSize}); the
+ *                  last one, as the JVM reads them
+ * @param collector whether they choose a garbage collector ({@code -XX:+UseG1GC}, {@code -XX:+UseZGC}…)
  */
-record HeapFlags(Optional<String> flag, OptionalLong maxHeap) {
+record HeapFlags(Optional<String> flag, OptionalLong maxHeap, boolean collector) {
     /**
      * Every option that sets the maximum heap or the memory the JVM sizes it from. MinRAMPercentage
      * is among them: on a small machine it, not MaxRAMPercentage, is the heap's share.
@@ -37,7 +38,8 @@ record HeapFlags(Optional<String> flag, OptionalLong maxHeap) {
         for (String option : all) {
             maxHeap = heap(option).isPresent() ? heap(option) : maxHeap;
         }
-        return new HeapFlags(flag, maxHeap);
+        boolean collector = all.stream().anyMatch(option -> option.startsWith("-XX:+Use") && option.endsWith("GC"));
+        return new HeapFlags(flag, maxHeap, collector);
     }
 
     /** Whether the operator sizes the heap themselves. */

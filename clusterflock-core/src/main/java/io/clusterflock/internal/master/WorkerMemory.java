@@ -14,8 +14,9 @@ import java.util.function.Function;
  * Each JVM worker's share of the cluster's memory budget, decided once as the master starts: a
  * worker forked while the cluster keeps N workers gets the JVM option {@code -XX:MaxRAM=budget/N}
  * (after the launcher; in {@code JDK_JAVA_OPTIONS} when the command is not the java launcher itself
- * but may start one), so it sizes its heap, and everything else the JVM sizes from memory (its collector's choices,
- * the code cache's reservations), as if it ran alone in a container of that size. A resize changes
+ * but may start one), so it sizes its heap, and everything else the JVM sizes from memory, as if it
+ * ran alone in a container of that size; where a JVM alone on its share of the machine would pick
+ * the Serial collector, the worker gets it too ({@link #optionsFor}). A resize changes
  * N for the workers forked after it; workers already running keep the share they started with
  * until they are replaced (a reload, a restart, a recycling or a crash).
  *
@@ -26,14 +27,33 @@ import java.util.function.Function;
 final class WorkerMemory {
     private static final System.Logger LOG = System.getLogger("io.clusterflock");
 
-    private final long budget;
+    /**
+     * The JDK's "server class machine" (os.cpp, {@code is_server_class_machine}): at least 2
+     * processors and 2 GiB less a margin of memory. Below that a JVM picks the Serial collector
+     * itself; a worker's share of the machine is judged the same way.
+     */
+    static final int SERVER_CLASS_PROCESSORS = 2;
+    static final long SERVER_CLASS_MEMORY = (2048L - 256) << 20;
 
-    private WorkerMemory(long budget) {
+    private final long budget;
+    /** The processors the workers share: the master's view, container-aware. */
+    private final int processors;
+    /** Whether the worker's JVM options or variables choose a collector, so the master does not. */
+    private final boolean ownCollector;
+
+    private WorkerMemory(long budget, int processors, boolean ownCollector) {
         this.budget = budget;
+        this.processors = processors;
+        this.ownCollector = ownCollector;
     }
 
     /** The shares of the workers of {@code command} (resolved) under {@code options}, or empty; one line in the log says which. */
     static Optional<WorkerMemory> of(ClusterOptions options, Path command, Optional<MachineMemory> machine) {
+        return of(options, command, machine, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #of(ClusterOptions, Path, Optional)} on a machine of {@code processors}. */
+    static Optional<WorkerMemory> of(ClusterOptions options, Path command, Optional<MachineMemory> machine, int processors) {
         MemoryBudget asked = options.memory();
         if (asked instanceof MemoryBudget.Off) {
             return Optional.empty();
@@ -54,19 +74,30 @@ final class WorkerMemory {
                     ? System.Logger.Level.WARNING : System.Logger.Level.INFO, operatorLine(own, options.workers(), described, budget));
             return Optional.empty();
         }
-        WorkerMemory memory = new WorkerMemory(budget);
+        WorkerMemory memory = new WorkerMemory(budget, processors, own.collector());
         long share = memory.share(options.workers());
         LOG.log(share < WorkerCount.MIN_WORKER_BYTES ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-                "memory budget " + described + ": each of " + options.workers() + " JVM workers is sized for "
-                        + Sizes.format(share) + " (-XX:MaxRAM" + (java ? "" : " in JDK_JAVA_OPTIONS") + ")"
+                "memory budget " + described + ": " + (options.workers() == 1 ? "the JVM worker"
+                        : "each of " + options.workers() + " JVM workers") + " is sized for "
+                        + Sizes.format(share) + " (" + String.join(" ", memory.optionsFor(options.workers()))
+                        + (java ? "" : " in JDK_JAVA_OPTIONS") + ")"
                         + (share < WorkerCount.MIN_WORKER_BYTES ? ", under the " + Sizes.format(WorkerCount.MIN_WORKER_BYTES)
                         + " a worker needs: fewer workers or a larger --memory" : ""));
         return Optional.of(memory);
     }
 
-    /** The JVM options of a worker forked while the cluster keeps {@code workers}. */
+    /**
+     * The JVM options of a worker forked while the cluster keeps {@code workers}: its share of the
+     * memory, and the Serial collector when its share of the machine is one on which the JVM would
+     * pick Serial itself (fewer than 2 processors or under 1792 MiB), unless the operator chose a
+     * collector: a worker on one core gains nothing from G1's concurrent threads, and G1's
+     * remembered sets and marking bitmaps cost a small worker 15 MiB or more (docs/BENCHMARKS.md,
+     * Memory per worker).
+     */
     List<String> optionsFor(int workers) {
-        return List.of("-XX:MaxRAM=" + share(workers));
+        long share = share(workers);
+        boolean small = processors / Math.max(1, workers) < SERVER_CLASS_PROCESSORS || share < SERVER_CLASS_MEMORY;
+        return small && !ownCollector ? List.of("-XX:MaxRAM=" + share, "-XX:+UseSerialGC") : List.of("-XX:MaxRAM=" + share);
     }
 
     /** The budget over {@code workers}, in whole pages (the JVM aligns the heap further itself). */

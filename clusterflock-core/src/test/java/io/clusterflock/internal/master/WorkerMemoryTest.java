@@ -25,17 +25,42 @@ class WorkerMemoryTest {
         return ClusterOptions.builder().command(command).port(0).inheritEnvironment(false);
     }
 
+    private static final int PROCESSORS = 8;
+    private static final String SERIAL = "-XX:+UseSerialGC";
+
     private static Optional<WorkerMemory> memory(ClusterOptions.Builder options) {
-        return WorkerMemory.of(options.build(), JAVA, MACHINE);
+        return WorkerMemory.of(options.build(), JAVA, MACHINE, PROCESSORS);
     }
 
     @Test
     void eachWorkerGetsTheBudgetOverTheWorkersKeptWhenItIsForked() {
         WorkerMemory memory = memory(java("-jar", "app.jar").workers(4).memory(MemoryBudget.bytes(1024 * MIB))).orElseThrow();
 
-        assertEquals(List.of("-XX:MaxRAM=" + 256 * MIB), memory.optionsFor(4));
-        assertEquals(List.of("-XX:MaxRAM=" + 512 * MIB), memory.optionsFor(2), "after a resize to 2");
-        assertEquals(List.of("-XX:MaxRAM=" + 1024 * MIB), memory.optionsFor(1));
+        assertEquals(List.of("-XX:MaxRAM=" + 256 * MIB, SERIAL), memory.optionsFor(4));
+        assertEquals(List.of("-XX:MaxRAM=" + 512 * MIB, SERIAL), memory.optionsFor(2), "after a resize to 2");
+        assertEquals(List.of("-XX:MaxRAM=" + 1024 * MIB, SERIAL), memory.optionsFor(1));
+    }
+
+    @Test
+    void aWorkerGetsTheSerialCollectorWhereAJvmAloneOnItsShareWouldPickIt() {
+        WorkerMemory big = memory(java("Main").memory(MemoryBudget.bytes(16L << 30))).orElseThrow();
+
+        assertEquals(List.of("-XX:MaxRAM=" + (4L << 30)), big.optionsFor(4), "2 processors and 4 GiB each: a server-class share");
+        assertEquals(List.of("-XX:MaxRAM=" + (2L << 30), SERIAL), big.optionsFor(8), "one processor each");
+        assertEquals(List.of("-XX:MaxRAM=" + 1792 * MIB), memory(java("Main").memory(MemoryBudget.bytes(1792 * MIB * 4)))
+                .orElseThrow().optionsFor(4), "1792 MiB is server class");
+        assertEquals(List.of("-XX:MaxRAM=" + 1791 * MIB, SERIAL), memory(java("Main").memory(MemoryBudget.bytes(1791 * MIB * 4)))
+                .orElseThrow().optionsFor(4), "under 1792 MiB is not");
+    }
+
+    @Test
+    void theOperatorsOwnCollectorIsLeftAlone() {
+        for (String own : List.of("-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseParallelGC", "-XX:+UseSerialGC")) {
+            assertEquals(List.of("-XX:MaxRAM=" + 256 * MIB), memory(java(own, "-jar", "app.jar").workers(4)
+                    .memory(MemoryBudget.bytes(1024 * MIB))).orElseThrow().optionsFor(4), own);
+        }
+        assertEquals(List.of("-XX:MaxRAM=" + 256 * MIB), memory(java("Main").env("JAVA_TOOL_OPTIONS", "-XX:+UseG1GC").workers(4)
+                .memory(MemoryBudget.bytes(1024 * MIB))).orElseThrow().optionsFor(4), "in a variable");
     }
 
     @Test
@@ -58,8 +83,9 @@ class WorkerMemoryTest {
     @Test
     void noBudgetWhenOffOrWhenThePercentageHasNoMachineToBeOf() {
         assertEquals(Optional.empty(), memory(java("Main").memory(MemoryBudget.off())));
-        assertEquals(Optional.empty(), WorkerMemory.of(java("Main").build(), JAVA, Optional.empty()));
-        assertTrue(WorkerMemory.of(java("Main").memory(MemoryBudget.bytes(MIB * 256)).build(), JAVA, Optional.empty()).isPresent());
+        assertEquals(Optional.empty(), WorkerMemory.of(java("Main").build(), JAVA, Optional.empty(), PROCESSORS));
+        assertTrue(WorkerMemory.of(java("Main").memory(MemoryBudget.bytes(MIB * 256)).build(), JAVA, Optional.empty(), PROCESSORS)
+                .isPresent());
     }
 
     @Test
@@ -87,14 +113,17 @@ class WorkerMemoryTest {
         assertEquals(OptionalLong.of(2048 * MIB), flags.maxHeap(), "the command line comes after the variables; the last wins");
         assertEquals(OptionalLong.empty(), HeapFlags.of(List.of("-XX:MaxRAMPercentage=50"), name -> null).maxHeap());
         assertEquals(Optional.empty(), HeapFlags.of(List.of("-Xms1g", "-XX:+UseSerialGC"), name -> null).flag());
+        assertTrue(HeapFlags.of(List.of("-Xms1g", "-XX:+UseSerialGC"), name -> null).collector());
+        assertTrue(!HeapFlags.of(List.of("-XX:+UseCompressedOops", "-XX:-UseG1GC"), name -> null).collector());
     }
 
     @Test
     void aCommandThatIsNotTheLauncherIsSizedThroughItsVariableUnlessThatSizesTheHeap() {
         ClusterOptions.Builder script = ClusterOptions.builder().command("./start.sh").port(0).inheritEnvironment(false)
                 .workers(2).memory(MemoryBudget.bytes(512 * MIB));
-        assertEquals(List.of("-XX:MaxRAM=" + 256 * MIB), WorkerMemory.of(script.build(), Path.of("/srv/start.sh"), MACHINE)
-                .orElseThrow().optionsFor(2));
-        assertEquals(Optional.empty(), WorkerMemory.of(script.env("JDK_JAVA_OPTIONS", "-Xmx1g").build(), Path.of("/srv/start.sh"), MACHINE));
+        assertEquals(List.of("-XX:MaxRAM=" + 256 * MIB, SERIAL), WorkerMemory.of(script.build(), Path.of("/srv/start.sh"), MACHINE,
+                PROCESSORS).orElseThrow().optionsFor(2));
+        assertEquals(Optional.empty(), WorkerMemory.of(script.env("JDK_JAVA_OPTIONS", "-Xmx1g").build(), Path.of("/srv/start.sh"),
+                MACHINE, PROCESSORS));
     }
 }
