@@ -91,7 +91,7 @@ final class WorkerMemory {
      * memory, and the Serial collector when its share of the machine is one on which the JVM would
      * pick Serial itself (fewer than 2 processors or under 1792 MiB), unless the operator chose a
      * collector: a worker on one core gains nothing from G1's concurrent threads, and G1's
-     * remembered sets and marking bitmaps cost a small worker 15 MiB or more (docs/BENCHMARKS.md,
+     * remembered sets and marking bitmaps cost a worker some 13 MiB of PSS (docs/BENCHMARKS.md,
      * Memory per worker).
      */
     List<String> optionsFor(int workers) {

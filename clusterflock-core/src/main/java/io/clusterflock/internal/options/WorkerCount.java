@@ -12,9 +12,11 @@ import java.util.Optional;
  */
 public final class WorkerCount {
     /**
-     * The least memory a JVM worker is counted at: what a hello worker's JVM holds serving under
-     * load (docs/BENCHMARKS.md, Memory per worker: about 60 MiB resident with its heap capped at
-     * 64 MiB by {@code -XX:MaxRAM=128m}), with room for the application's own heap.
+     * The least memory a JVM worker is counted at. Measured (docs/BENCHMARKS.md, Memory per
+     * worker): a hello worker given {@code -XX:MaxRAM=128m} (a 64 MiB heap) serves under load at
+     * 97–104 MiB resident; given 64 MiB (a 32 MiB heap) it still takes 75–103 MiB, over its share:
+     * below 128 MiB the JVM's own memory (code, metaspace, threads, class data) fills a share
+     * before any heap.
      */
     public static final long MIN_WORKER_BYTES = 128L << 20;
 
