@@ -47,20 +47,41 @@ final class WorkerMemory {
         this.ownCollector = ownCollector;
     }
 
-    /** The shares of the workers of {@code command} (resolved) under {@code options}, or empty; one line in the log says which. */
-    static Optional<WorkerMemory> of(ClusterOptions options, Path command, Optional<MachineMemory> machine) {
-        return of(options, command, machine, Runtime.getRuntime().availableProcessors());
+    /**
+     * What the master decided for the workers' memory, and the line that says so, logged once the
+     * master has started ({@link #announce}): a start refused for another reason says that reason
+     * alone, in one line.
+     */
+    record Decision(Optional<WorkerMemory> memory, System.Logger.Level level, String line) {
+        static Decision quiet(System.Logger.Level level, String line) {
+            return new Decision(Optional.empty(), level, line);
+        }
+
+        void announce() {
+            if (!line.isEmpty()) {
+                LOG.log(level, line);
+            }
+        }
     }
 
-    /** {@link #of(ClusterOptions, Path, Optional)} on a machine of {@code processors}. */
+    /** The shares of the workers of {@code command} (resolved) under {@code options}, or empty. */
     static Optional<WorkerMemory> of(ClusterOptions options, Path command, Optional<MachineMemory> machine, int processors) {
+        return decide(options, command, machine, processors).memory();
+    }
+
+    /** What the workers of {@code command} (resolved) get under {@code options} on this machine. */
+    static Decision decide(ClusterOptions options, Path command, Optional<MachineMemory> machine) {
+        return decide(options, command, machine, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #decide(ClusterOptions, Path, Optional)} on a machine of {@code processors}. */
+    static Decision decide(ClusterOptions options, Path command, Optional<MachineMemory> machine, int processors) {
         MemoryBudget asked = options.memory();
         if (asked instanceof MemoryBudget.Off) {
-            return Optional.empty();
+            return Decision.quiet(System.Logger.Level.DEBUG, "");
         }
         if (asked instanceof MemoryBudget.Share && machine.isEmpty()) {
-            LOG.log(System.Logger.Level.INFO, "no memory budget for the workers: this machine's memory cannot be read");
-            return Optional.empty();
+            return Decision.quiet(System.Logger.Level.INFO, "no memory budget for the workers: this machine's memory cannot be read");
         }
         long budget = asked.bytesOf(machine.map(MachineMemory::bytes).orElse(0L));
         String described = describe(asked, budget, machine);
@@ -70,20 +91,25 @@ final class WorkerMemory {
                 .getOrDefault(name, options.inheritEnvironment() ? System.getenv(name) : null);
         HeapFlags own = HeapFlags.of(java ? WorkerJvm.of(command, args, environment).options() : List.of(), environment);
         if (own.operatorSet()) {
-            LOG.log(own.maxHeap().isPresent() && own.maxHeap().getAsLong() * options.workers() > budget
-                    ? System.Logger.Level.WARNING : System.Logger.Level.INFO, operatorLine(own, options.workers(), described, budget));
-            return Optional.empty();
+            boolean overflow = own.maxHeap().isPresent() && own.maxHeap().getAsLong() * options.workers() > budget;
+            return Decision.quiet(overflow ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                    operatorLine(own, options.workers(), described, budget));
         }
         WorkerMemory memory = new WorkerMemory(budget, processors, own.collector());
-        long share = memory.share(options.workers());
-        LOG.log(share < WorkerCount.MIN_WORKER_BYTES ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-                "memory budget " + described + ": " + (options.workers() == 1 ? "the JVM worker"
-                        : "each of " + options.workers() + " JVM workers") + " is sized for "
-                        + Sizes.format(share) + " (" + String.join(" ", memory.optionsFor(options.workers()))
-                        + (java ? "" : " in JDK_JAVA_OPTIONS") + ")"
-                        + (share < WorkerCount.MIN_WORKER_BYTES ? ", under the " + Sizes.format(WorkerCount.MIN_WORKER_BYTES)
-                        + " a worker needs: fewer workers or a larger --memory" : ""));
-        return Optional.of(memory);
+        boolean tooSmall = memory.share(options.workers()) < WorkerCount.MIN_WORKER_BYTES;
+        // A command that is not the java launcher may be no JVM at all: its share is said at debug level.
+        return new Decision(Optional.of(memory), tooSmall ? System.Logger.Level.WARNING
+                : java ? System.Logger.Level.INFO : System.Logger.Level.DEBUG, memory.sizedLine(described, options.workers(), java));
+    }
+
+    /** "memory budget 1 GiB (--memory): each of 4 JVM workers is sized for 256 MiB (-XX:MaxRAM=… -XX:+UseSerialGC)". */
+    private String sizedLine(String described, int workers, boolean java) {
+        long share = share(workers);
+        return "memory budget " + described + ": " + (workers == 1 ? "the JVM worker" : "each of " + workers + " JVM workers")
+                + " is sized for " + Sizes.format(share) + " (" + String.join(" ", optionsFor(workers))
+                + (java ? "" : " in JDK_JAVA_OPTIONS") + ")"
+                + (share < WorkerCount.MIN_WORKER_BYTES ? ", under the " + Sizes.format(WorkerCount.MIN_WORKER_BYTES)
+                + " a worker needs: fewer workers or a larger --memory" : "");
     }
 
     /**

@@ -64,6 +64,26 @@ class WorkerMemoryTest {
     }
 
     @Test
+    void theDecisionIsSaidInOneLineWarningOfAnOverflowOrOfAShareTooSmall() {
+        WorkerMemory.Decision overflow = WorkerMemory.decide(java("-Xmx512m", "-jar", "app.jar").workers(3)
+                .memory(MemoryBudget.bytes(1024 * MIB)).build(), JAVA, MACHINE, PROCESSORS);
+        assertEquals(List.of(Optional.empty(), System.Logger.Level.WARNING, "the workers' heaps overflow the memory budget: a heap"
+                + " of 512 MiB (-Xmx512m) × 3 workers is 1.5 GiB, over 1 GiB (--memory); lower -Xmx or --workers, or raise --memory"),
+                List.of(overflow.memory(), overflow.level(), overflow.line()));
+        assertEquals(System.Logger.Level.INFO, WorkerMemory.decide(java("-Xmx256m", "Main").workers(3)
+                .memory(MemoryBudget.bytes(1024 * MIB)).build(), JAVA, MACHINE, PROCESSORS).level(), "768 MiB of heaps fit");
+
+        WorkerMemory.Decision split = WorkerMemory.decide(java("Main").workers(2).memory(MemoryBudget.percent(50)).build(),
+                JAVA, MACHINE, PROCESSORS);
+        assertEquals("memory budget 1 GiB (50% of the cgroup limit, 2 GiB): each of 2 JVM workers is sized for 512 MiB"
+                + " (-XX:MaxRAM=536870912 -XX:+UseSerialGC)", split.line());
+        assertEquals(System.Logger.Level.WARNING, WorkerMemory.decide(java("Main").workers(8).memory(MemoryBudget.bytes(512 * MIB))
+                .build(), JAVA, MACHINE, PROCESSORS).level(), "64 MiB each");
+        assertEquals(System.Logger.Level.DEBUG, WorkerMemory.decide(ClusterOptions.builder().command("./server.py").port(0)
+                .inheritEnvironment(false).build(), Path.of("/srv/server.py"), MACHINE, PROCESSORS).level(), "maybe no JVM at all");
+    }
+
+    @Test
     void aShareIsWholePages() {
         WorkerMemory memory = memory(java("Main").workers(3).memory(MemoryBudget.bytes(1000 * MIB))).orElseThrow();
 
