@@ -2,7 +2,7 @@
 # Every benchmark, one after the other, then docs/BENCHMARKS.md (tables, targets, raw wrk output)
 # and docs/benchmarks.png (gnuplot). Installs what is missing (wrk, nginx, gnuplot, h2load with apt;
 # PM2 and recluster with npm under bench/peers). Loopback only; each part is bounded to 10 minutes;
-# about an hour in all. Run it on a quiet machine: the load generator shares the cores with the servers.
+# about 75 minutes in all. Run it on a quiet machine: the load generator shares the cores with the servers.
 #
 #   bench/all.sh            the real run
 #   bench/all.sh --quick    a smoke run of every part (seconds of load each; numbers meaningless)
@@ -11,7 +11,7 @@
 # A part is bench/PART.sh, except warm-after-kill: bench/aot-warmup.sh.
 #   bench/all.sh --doc-only rewrites the doc and the plot from the results in bench/results
 source "$(dirname "$0")/lib.sh"
-ALL="throughput keepalive-rounds overhead fairness respawn warm-after-kill chaos recycle sticky spring tls peers-reload reload-pace"
+ALL="throughput keepalive-rounds overhead memory fairness respawn warm-after-kill chaos recycle sticky spring tls peers-reload reload-pace"
 QUICK="" PARTS=$ALL
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +30,10 @@ PART_PID=""
 trap '[ -z "$PART_PID" ] || { kill -TERM "$PART_PID" 2>/dev/null; wait "$PART_PID" 2>/dev/null; }; exit 130' INT TERM HUP
 
 args() { # the arguments of a part
-  if [ -z "$QUICK" ]; then return; fi
+  if [ -z "$QUICK" ]; then
+    [ "$1" != memory ] || echo "--kinds hello --variants off,g1,default,lean" # within the 10 minutes of a part
+    return
+  fi
   case "$1" in
     throughput) echo "--duration 2 --warm 1" ;;
     keepalive-rounds) echo "--duration 2 --warm 1 --rounds 2" ;;
@@ -42,6 +45,7 @@ args() { # the arguments of a part
     spring) echo "--kills 1 --duration 3 --reloads 1 --interval 1.5" ;;
     tls) echo "--duration 2 --warm 1 --reload-duration 10 --reload-at 3" ;;
     chaos|recycle) echo "--duration 5" ;;
+    memory) echo "--load 1 --variants default --kinds hello --peers no" ;;
     peers-reload|reload-pace) echo "--duration 3 --reloads 2 --interval 1.5" ;;
   esac
 }
@@ -115,7 +119,7 @@ targets() {
   echo "| target | measured | |"
   echo "|---|---|---|"
   local part any=""
-  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle sticky spring overhead fairness; do
+  for part in keepalive-rounds throughput peers-reload reload-pace respawn warm-after-kill chaos recycle sticky spring overhead memory fairness; do
     [ -s "$RESULTS/$part.targets" ] && { cat "$RESULTS/$part.targets"; any=1; }
   done
   [ -n "$any" ] || echo "| (no part ran) | | |"
@@ -270,6 +274,17 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo
   echo "<!-- analysis -->"
   echo
+  echo "## Memory per worker"
+  echo
+  echo "What one more worker costs in memory: the PSS (proportional set size: a page shared by several"
+  echo "processes counts once, split among them) of the whole cluster, master included, with 1 and with 4"
+  echo "workers after a short load (bench/memory.sh). The AOT cache is mapped read-only by every worker"
+  echo "that uses it, so its pages are shared."
+  echo
+  section memory
+  echo
+  echo "<!-- analysis -->"
+  echo
   echo "## Fairness"
   echo
   echo "How evenly connection-per-request load spreads over the workers. clusterflock's workers each block in"
@@ -286,11 +301,11 @@ DOC="$ROOT/docs/BENCHMARKS.md"
   echo "## How to run it"
   echo
   echo '```sh'
-  echo "bench/all.sh                 # everything, about an hour; writes this file and docs/benchmarks.png"
+  echo "bench/all.sh                 # everything, about 75 minutes; writes this file and docs/benchmarks.png"
   echo "bench/all.sh --quick --parts chaos,recycle   # a smoke run of some parts (numbers meaningless)"
   echo "bench/throughput.sh          # one part; each writes bench/results/<part>.md and prints its tables"
   echo "bench/keepalive-rounds.sh; bench/peers-reload.sh; bench/reload-pace.sh; bench/respawn.sh; bench/overhead.sh; bench/fairness.sh"
-  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh; bench/spring.sh; bench/tls.sh"
+  echo "bench/aot-warmup.sh (the part warm-after-kill); bench/chaos.sh; bench/recycle.sh; bench/sticky.sh; bench/spring.sh; bench/tls.sh; bench/memory.sh"
   echo '```'
   echo
   echo "Ports 5200–5299 on 127.0.0.1 (bench/tls.sh: 5400–5499); every script stops what it started, also when"

@@ -14,6 +14,7 @@ import static io.clusterflock.internal.options.Options.MAX_REQUESTS;
 import static io.clusterflock.internal.options.Options.MAX_REQUESTS_JITTER;
 import static io.clusterflock.internal.options.Options.MAX_RSS;
 import static io.clusterflock.internal.options.Options.MAX_RSS_GRACE;
+import static io.clusterflock.internal.options.Options.MEMORY;
 import static io.clusterflock.internal.options.Options.METRICS;
 import static io.clusterflock.internal.options.Options.NAME;
 import static io.clusterflock.internal.options.Options.PORT;
@@ -90,6 +91,8 @@ public final class ClusterOptions {
     public List<String> command() { return values.get(COMMAND); }
     /** How many workers to keep running. */
     public int workers() { return values.get(WORKERS); }
+    /** The memory the workers share; each JVM worker is sized for its part of it (see {@link Builder#memory}). */
+    public MemoryBudget memory() { return values.get(MEMORY); }
     /** The address to listen on; null means all interfaces. */
     public String host() { return values.find(HOST).orElse(null); }
     /** The TCP port; 0 lets the kernel pick one. */
@@ -200,9 +203,28 @@ public final class ClusterOptions {
             return command(io.clusterflock.internal.os.ProcessTitle.thisJvmCommand());
         }
 
-        /** Default: the available processors (container-aware). */
+        /**
+         * Default: the available processors (container-aware), but no more than {@link #memory}
+         * holds at 128 MiB a worker, and at least one.
+         */
         public Builder workers(int workers) {
             return set(WORKERS, workers);
+        }
+
+        /**
+         * Default: 90% of the machine's memory, that is of its cgroup's memory limit (a container's,
+         * a systemd unit's {@code MemoryMax=}), else of its physical memory. The memory the workers
+         * share: a JVM worker forked while the cluster keeps N workers gets
+         * {@code -XX:MaxRAM=budget/N} after the launcher (in {@code JDK_JAVA_OPTIONS} when the
+         * command is not the java launcher), so it sizes its heap as a JVM alone in a container of
+         * that size would; workers already running keep their share when the cluster is resized.
+         * A worker whose JVM options (or {@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS},
+         * {@code _JAVA_OPTIONS}) size the heap themselves ({@code -Xmx}, {@code MaxRAM},
+         * {@code MaxRAMPercentage}…) gets nothing; the master says so, and warns when their
+         * {@code -Xmx} times the workers exceeds the budget. {@link MemoryBudget.Off}: no budget.
+         */
+        public Builder memory(MemoryBudget budget) {
+            return set(MEMORY, budget);
         }
 
         /**

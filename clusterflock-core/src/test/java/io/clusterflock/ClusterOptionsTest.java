@@ -58,6 +58,7 @@ class ClusterOptionsTest {
                     builder -> builder.tlsCert(TestIdentities.file("rsa-cert.pem"))),
             sample("tlsPassword", "secret", "secret"),
             sample("http2", "false", false),
+            sample("memory", "75%", MemoryBudget.percent(75)),
             sample("timeout", "3s", Duration.ofSeconds(3)),
             sample("readyWhen", "LISTENING", ReadyWhen.LISTENING),
             sample("readyTimeout", "2m", Duration.ofMinutes(2)),

@@ -33,7 +33,7 @@ class ClusterFlagsTest {
             Map.entry("respawnDelay", "250ms"), Map.entry("respawnDelayMax", "0"),
             Map.entry("env", "GREETING=hi"), Map.entry("title", "shop"), Map.entry("name", "shop-1"),
             Map.entry("logFormat", "json"), Map.entry("workerTimeout", "1.5s"), Map.entry("maxRequests", "10000"),
-            Map.entry("maxRequestsJitter", "7"), Map.entry("maxRss", "1.5g"), Map.entry("maxRssGrace", "500ms"),
+            Map.entry("maxRequestsJitter", "7"), Map.entry("maxRss", "1.5g"), Map.entry("memory", "1g"), Map.entry("maxRssGrace", "500ms"),
             Map.entry("maxAge", "6h"), Map.entry("warmup", "GET /items; count 5"), Map.entry("aotCache", "app.aot"),
             Map.entry("aotCacheDir", "aot"), Map.entry("http2", "false"),
             Map.entry("tlsCert", fixture("rsa-cert.pem")), Map.entry("tlsKey", fixture("rsa-key.pem")));

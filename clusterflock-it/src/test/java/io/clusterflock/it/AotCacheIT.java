@@ -94,7 +94,9 @@ class AotCacheIT {
             List<Long> pids = LibraryCluster.awaitReady(master);
             String worker = jvmArgs(pids.getFirst());
 
-            assertTrue(worker.startsWith(RECORD + cache + "."), "the worker's JVM options: " + worker);
+            // After java: its memory share (--memory), then the cache's options.
+            assertTrue(worker.matches("-XX:MaxRAM=\\d+ " + Pattern.quote(RECORD + cache + ".") + ".*"),
+                    "the worker's JVM options: " + worker);
             assertFalse(jvmArgs(master.pid()).contains("AOTCache"), "the master's JVM options: " + jvmArgs(master.pid()));
 
             master.signal("TERM");

@@ -65,7 +65,11 @@ class BadInputIT {
                         "clusterflock: --prefix-output and --silent cannot be combined; use one of them"),
                 Arguments.of(List.of("--log-format", "xml"), "clusterflock: --log-format: 'xml' is not allowed; use text or json"),
                 Arguments.of(List.of("--ready-when", "soon"),
-                        "clusterflock: --ready-when: 'soon' is not allowed; use started, listening or ready"));
+                        "clusterflock: --ready-when: 'soon' is not allowed; use started, listening or ready"),
+                Arguments.of(List.of("--memory", "150%"), "clusterflock: --memory: '150%' is not allowed; use a size such as"
+                        + " 512m or 2g, a percentage from 1% to 100%, or off"),
+                Arguments.of(List.of("--memory", "0"), "clusterflock: --memory: '0' is not allowed; use a size such as"
+                        + " 512m or 2g, a percentage from 1% to 100%, or off"));
     }
 
     @ParameterizedTest(name = "run {0}")

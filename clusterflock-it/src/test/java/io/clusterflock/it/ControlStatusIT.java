@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class ControlStatusIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Pattern ROW = Pattern.compile(
-            "^(\\d+)\\s+(\\d+|-)\\s+(\\d+)\\s+(starting|ready|draining|backing off for \\S+)\\s+(\\S+)\\s+(\\d+)\\s+(\\S+(?: \\S*B)?)\\s+(\\S+)\\s+(.+)$");
+            "^(\\d+)\\s+(\\d+|-)\\s+(\\d+)\\s+(starting|ready|draining|backing off for \\S+)\\s+(\\S+)\\s+(\\d+)\\s+(\\S+(?: \\S*B)?)\\s+(\\S+(?: \\S*B)?)\\s+(\\S+)\\s+(.+)$");
 
     @Test
     void statusShowsEveryWorkerAsTheLogAndProcSeeIt() {
@@ -45,8 +45,9 @@ class ControlStatusIT {
                 assertEquals("ready", row.group(4));
                 assertEquals("0", row.group(6), "restarts");
                 assertTrue(row.group(7).matches("\\d+(\\.\\d)? (KiB|MiB)"), "rss " + row.group(7));
-                assertEquals("-", row.group(8), "requests: sleep does not count them");
-                assertEquals("-", row.group(9), "last exit");
+                assertEquals("-", row.group(8), "heap: sleep is no JVM");
+                assertEquals("-", row.group(9), "requests: sleep does not count them");
+                assertEquals("-", row.group(10), "last exit");
             }
 
             // A slot whose worker died waits out its respawn delay: a row without a pid, and why.
@@ -63,7 +64,7 @@ class ControlStatusIT {
             assertEquals(Map.of("code", "null", "signal", "9", "signalName", "KILL", "cause", "unexpected", "expected", "false",
                     "reason", "exited unexpectedly", "generation", "0"), stringValues(slot1.lastExit()));
             String text = ControlCli.ok(xdg, "status").lines().get(3);
-            assertTrue(text.matches("1\\s+-\\s+0\\s+backing off for \\d(\\.\\d)?s\\s+-\\s+1\\s+-\\s+-\\s+SIGKILL \\(exited unexpectedly\\)"),
+            assertTrue(text.matches("1\\s+-\\s+0\\s+backing off for \\d(\\.\\d)?s\\s+-\\s+1\\s+-\\s+-\\s+-\\s+SIGKILL \\(exited unexpectedly\\)"),
                     text);
 
             long respawned = master.awaitFork(1, mark, WAIT);
@@ -95,8 +96,9 @@ class ControlStatusIT {
             Map<String, Object> first = ControlJson.object(ControlJson.array(ControlJson.object(ControlJson.parse(result.stdout()))
                     .get("workers")).getFirst());
             assertEquals(List.of("slot", "pid", "generation", "state", "ending", "respawnInMillis", "uptimeMillis", "restarts",
-                    "rssBytes", "requests", "lastExit"), List.copyOf(first.keySet()));
+                    "rssBytes", "heapLimitBytes", "requests", "lastExit"), List.copyOf(first.keySet()));
             assertTrue((Long) first.get("rssBytes") > 0);
+            assertEquals(null, first.get("heapLimitBytes"), "sleep is no JVM");
         }
     }
 

@@ -49,6 +49,9 @@ public interface ControlledMaster {
     /** The resident memory of worker {@code pid} in bytes, if it can be read. */
     OptionalLong rss(long pid);
 
+    /** The heap limit of worker {@code pid} in bytes, if it is a JVM that tells it. */
+    OptionalLong heapLimit(long pid);
+
     /** How long a graceful stop lets workers drain. */
     Duration stopTimeout();
 

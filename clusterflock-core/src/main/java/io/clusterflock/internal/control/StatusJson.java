@@ -48,6 +48,7 @@ final class StatusJson {
         json.put("uptimeMillis", row.uptime().map(d -> (Object) d.toMillis()).orElse(null));
         json.put("restarts", row.restarts());
         json.put("rssBytes", orNull(row.rss()));
+        json.put("heapLimitBytes", orNull(row.heap()));
         json.put("requests", orNull(row.requests()));
         json.put("lastExit", row.lastExit().map(StatusJson::exit).orElse(null));
         return json;

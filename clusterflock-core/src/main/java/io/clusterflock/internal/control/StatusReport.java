@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * What {@code status} shows, taken once: the master, then one row per worker process (starting,
  * ready, being replaced, draining or being killed) and one per slot that has no worker because it
- * waits out a respawn delay.
+ * waits out a respawn delay. A worker's heap is its JVM's limit ({@code MaxHeapSize}), read from
+ * the JVM's performance data; none for a worker that is not a JVM.
  */
 record StatusReport(MasterRow master, List<Row> rows) {
 
@@ -32,7 +33,8 @@ record StatusReport(MasterRow master, List<Row> rows) {
 
     /** One worker, or one slot backing off ({@code pid} empty, {@code respawnIn} present). */
     record Row(int slot, OptionalLong pid, int generation, State state, Optional<EndCause> ending, Optional<Duration> respawnIn,
-               Optional<Duration> uptime, int restarts, OptionalLong rss, OptionalLong requests, Optional<WorkerExit> lastExit) {}
+               Optional<Duration> uptime, int restarts, OptionalLong rss, OptionalLong heap, OptionalLong requests,
+               Optional<WorkerExit> lastExit) {}
 
     enum State {
         STARTING("starting"), READY("ready"), REPLACING("replacing"), DRAINING("draining"), KILLING("killing"),
@@ -50,7 +52,8 @@ record StatusReport(MasterRow master, List<Row> rows) {
         Map<Integer, SlotInfo> slotById = slots.stream().collect(Collectors.toMap(SlotInfo::id, Function.identity()));
         List<Row> rows = new ArrayList<>();
         for (WorkerInfo worker : master.workers()) {
-            rows.add(workerRow(worker, Optional.ofNullable(slotById.get(worker.id())), master.rss(worker.pid())));
+            rows.add(workerRow(worker, Optional.ofNullable(slotById.get(worker.id())), master.rss(worker.pid()),
+                    master.heapLimit(worker.pid())));
         }
         for (SlotInfo slot : slots) {
             slot.respawnIn().ifPresent(delay -> rows.add(backingOff(slot, delay)));
@@ -60,7 +63,7 @@ record StatusReport(MasterRow master, List<Row> rows) {
                 master.address().getPort(), master.balance(), master.rollout(), slots.size()), List.copyOf(rows));
     }
 
-    private static Row workerRow(WorkerInfo worker, Optional<SlotInfo> slot, OptionalLong rss) {
+    private static Row workerRow(WorkerInfo worker, Optional<SlotInfo> slot, OptionalLong rss, OptionalLong heap) {
         State state = switch (worker.state()) {
             case STARTING -> State.STARTING;
             case READY -> State.READY;
@@ -69,13 +72,13 @@ record StatusReport(MasterRow master, List<Row> rows) {
             case KILLING -> State.KILLING;
         };
         return new Row(worker.id(), OptionalLong.of(worker.pid()), worker.generation(), state, worker.ending(),
-                Optional.empty(), Optional.of(worker.uptime()), worker.restarts(), rss, worker.requests(),
+                Optional.empty(), Optional.of(worker.uptime()), worker.restarts(), rss, heap, worker.requests(),
                 slot.flatMap(SlotInfo::lastExit).or(worker::lastExit));
     }
 
     private static Row backingOff(SlotInfo slot, Duration delay) {
         return new Row(slot.id(), OptionalLong.empty(), slot.generation(), State.BACKING_OFF, Optional.empty(),
-                Optional.of(delay), Optional.empty(), slot.restarts(), OptionalLong.empty(), OptionalLong.empty(),
+                Optional.of(delay), Optional.empty(), slot.restarts(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
                 slot.lastExit());
     }
 

@@ -12,15 +12,15 @@ import java.util.OptionalLong;
  *
  * <pre>
  * cluster 'default': master pid 4711, up 3m12s, listening on *:5000, generation 1, 3 workers
- * SLOT  PID   GEN  STATE                 UPTIME  RESTARTS  RSS       REQUESTS  LAST EXIT
- * 0     4712  1    ready                 3m10s   0         48.2 MiB  1234      -
- * 1     -     1    backing off for 3.2s  -       4         -         -         code 3 (exited unexpectedly)
- * 2     4700  0    draining (reload)     2h05m   0         48.2 MiB  99        -
+ * SLOT  PID   GEN  STATE                 UPTIME  RESTARTS  RSS       HEAP     REQUESTS  LAST EXIT
+ * 0     4712  1    ready                 3m10s   0         48.2 MiB  126 MiB  1234      -
+ * 1     -     1    backing off for 3.2s  -       4         -         -        -         code 3 (exited unexpectedly)
+ * 2     4700  0    draining (reload)     2h05m   0         48.2 MiB  126 MiB  99        -
  * </pre>
  */
 final class StatusText {
     private static final List<String> HEADINGS =
-            List.of("SLOT", "PID", "GEN", "STATE", "UPTIME", "RESTARTS", "RSS", "REQUESTS", "LAST EXIT");
+            List.of("SLOT", "PID", "GEN", "STATE", "UPTIME", "RESTARTS", "RSS", "HEAP", "REQUESTS", "LAST EXIT");
     private static final String NONE = "-";
 
     private StatusText() {}
@@ -60,6 +60,7 @@ final class StatusText {
                 row.uptime().map(StatusText::age).orElse(NONE),
                 Integer.toString(row.restarts()),
                 row.rss().isPresent() ? size(row.rss().getAsLong()) : NONE,
+                row.heap().isPresent() ? size(row.heap().getAsLong()) : NONE,
                 text(row.requests()),
                 row.lastExit().map(StatusReport::exitText).orElse(NONE));
     }

@@ -9,6 +9,7 @@ import io.clusterflock.control.ControlException;
 import io.clusterflock.internal.control.ControlServer;
 import io.clusterflock.internal.ipc.IpcServer;
 import io.clusterflock.internal.os.ListenSocket;
+import io.clusterflock.internal.os.MachineMemory;
 import io.clusterflock.internal.os.NativeException;
 import io.clusterflock.internal.os.Platform;
 import io.clusterflock.internal.os.ProcessTitle;
@@ -66,6 +67,7 @@ public final class Master {
         }
         Path command = resolve(options.command().getFirst());
         AotCache aotCache = AotCacheSetup.of(options, command);
+        WorkerMemory.Decision memory = WorkerMemory.decide(options, command, MachineMemory.here());
         long startedAt = System.nanoTime();
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
@@ -88,7 +90,7 @@ public final class Master {
             }
             WorkerOutput output = acquire(resources, WorkerOutput.of(options));
             WorkerLauncher launcher = new WorkerLauncher(options, command, socket,
-                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache);
+                    guard == null ? -1 : guard.processGroup(), ipc, notify.path(), loop::submit, output, aotCache, memory.memory());
             ZombieReaper reaper = ZombieReaper.startIfInit(launcher::spawned);
             if (reaper != null) {
                 acquire(resources, reaper);
@@ -109,6 +111,7 @@ public final class Master {
                     () -> events.accept(new ClusterEvent.Started(socket.address(), socket.displayAddress(), loop.snapshot())),
                     crash -> master.killAll());
             ProcessTitle.set(Titles.master(options.title()));
+            memory.announce(); // once nothing can refuse the start any more, before the first fork
             Thread.ofPlatform().name("clusterflock-supervisor").start(loop);
             control.serve(new MasterControl(master, options, startedAt));
             return master;

@@ -73,6 +73,11 @@ record MasterControl(Master master, ClusterOptions options, long startedAt) impl
     }
 
     @Override
+    public OptionalLong heapLimit(long pid) {
+        return io.clusterflock.internal.os.HeapLimit.of(pid);
+    }
+
+    @Override
     public Duration stopTimeout() {
         return options.timeout();
     }

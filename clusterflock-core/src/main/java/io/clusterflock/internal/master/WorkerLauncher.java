@@ -48,6 +48,8 @@ final class WorkerLauncher implements ProcessPort {
     private final WorkerOutput output;
     /** Null when the workers get no AOT cache (--aot-cache off, or none possible). */
     private final AotCache aotCache;
+    /** Each JVM worker's share of the memory budget; empty without a budget, or when the operator sizes the heap. */
+    private final Optional<WorkerMemory> memory;
     private final SelfReadyingJars selfReadying = new SelfReadyingJars();
     /** Whom the workers run as, when not the master's user. */
     private final Optional<WorkerAccount> account;
@@ -57,8 +59,10 @@ final class WorkerLauncher implements ProcessPort {
     private final Map<Long, String> tokens = new ConcurrentHashMap<>();
 
     WorkerLauncher(ClusterOptions options, Path command, Listeners listeners, long processGroup, IpcServer ipc,
-                   Path notifySocket, Consumer<Input> sink, WorkerOutput output, AotCache aotCache) {
+                   Path notifySocket, Consumer<Input> sink, WorkerOutput output, AotCache aotCache,
+                   Optional<WorkerMemory> memory) {
         this.aotCache = aotCache;
+        this.memory = memory;
         this.ipc = ipc;
         this.output = output;
         this.notifySocket = notifySocket;
@@ -121,6 +125,10 @@ final class WorkerLauncher implements ProcessPort {
         List<String> jvmOptions = aotCache == null ? List.of() : aotCache.optionsFor("worker " + id, env::get);
         if (!jvmOptions.isEmpty()) {
             args = withJvmOptions(jvmOptions, args, env);
+        }
+        List<String> share = memory.map(m -> m.optionsFor(workers)).orElse(List.of()); // first: the launcher's own sizing
+        if (!share.isEmpty()) {
+            args = withJvmOptions(share, args, env);
         }
         try (WorkerOutput.Streams streams = output.open(id)) {
             Map<Integer, Integer> fds = new HashMap<>(streams.fds());

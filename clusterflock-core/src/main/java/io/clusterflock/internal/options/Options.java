@@ -5,6 +5,7 @@ import io.clusterflock.ClusterOptions;
 import io.clusterflock.Warmup;
 import io.clusterflock.ClusterOptions.Builder;
 import io.clusterflock.LogFormat;
+import io.clusterflock.MemoryBudget;
 import io.clusterflock.ReadyWhen;
 import io.clusterflock.internal.tls.TlsFiles;
 
@@ -33,10 +34,18 @@ public final class Options {
 
     public static final Option<Integer> WORKERS = Option.named("workers", TextForm.wholeNumber())
             .flags("-w", "--workers").label("N").property()
-            .byDefault(values -> Runtime.getRuntime().availableProcessors(), "available processors") // container-aware
+            .byDefault(values -> WorkerCount.byDefault(Runtime.getRuntime().availableProcessors(), values.get(Options.MEMORY),
+                    io.clusterflock.internal.os.MachineMemory.here()), "available processors, at most one per 128 MiB of --memory") // container-aware
             .allowed(n -> n >= 1 && n <= ClusterOptions.MAX_WORKERS, "a whole number from 1 to " + ClusterOptions.MAX_WORKERS)
             .help("Worker processes to keep running")
             .reachedBy(Builder::workers, ClusterOptions::workers);
+
+    public static final Option<MemoryBudget> MEMORY = Option.named("memory", memoryForm())
+            .flags("--memory").label("SIZE").property()
+            .byDefault(MemoryBudget.standard(), "90%")
+            .help("Memory the workers share: each JVM worker is sized for its part (-XX:MaxRAM), unless it sets its heap itself; "
+                    + "a size, a percentage of the cgroup limit (else of physical memory), or off")
+            .reachedBy(Builder::memory, ClusterOptions::memory);
 
     public static final Option<Integer> PORT = Option.named("port", TextForm.wholeNumber())
             .flags("-p", "--port").label("PORT").property().environment("PORT")
@@ -290,7 +299,7 @@ public final class Options {
             .reachedBy(Builder::aotCacheDir, ClusterOptions::aotCacheDir);
 
     /** Every option, in the order of the docs; validation goes through them in this order. */
-    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, PORT, HOST, BACKLOG, STICKY, TLS_CERT, TLS_KEY, TLS_PASSWORD, HTTP2, METRICS, USER, GROUP, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
+    public static final List<Option<?>> ALL = List.of(COMMAND, WORKERS, MEMORY, PORT, HOST, BACKLOG, STICKY, TLS_CERT, TLS_KEY, TLS_PASSWORD, HTTP2, METRICS, USER, GROUP, TIMEOUT, SHUTDOWN_DELAY, READY_WHEN,
             READY_TIMEOUT, READY_AFTER, RELOAD_SURGE, RAMP, RESPAWN_DELAY, RESPAWN_DELAY_MAX, ENV, INHERIT_ENVIRONMENT, TITLE, SIGNALS, NAME, PREFIX_OUTPUT,
             SILENT, LOG_FORMAT, LOGGER, WORKER_TIMEOUT, MAX_REQUESTS, MAX_REQUESTS_JITTER, MAX_RSS, MAX_RSS_GRACE, MAX_AGE,
             WARMUP, AOT_CACHE, AOT_CACHE_DIR);
@@ -317,6 +326,26 @@ public final class Options {
 
     private static <T> Optional<Refusal> refusal(Option<T> option, OptionValues values) {
         return values.all(option).stream().flatMap(value -> option.refusal(value).stream()).findFirst();
+    }
+
+    /** {@code 1g}, {@code 512m}, {@code 75%} or {@code off}. */
+    private static TextForm<MemoryBudget> memoryForm() {
+        TextForm<Long> size = TextForm.size();
+        return new TextForm<>(text -> {
+            String written = text.strip();
+            if (written.equals("off")) {
+                return Optional.of(MemoryBudget.off());
+            }
+            if (written.endsWith("%")) {
+                return TextForm.wholeNumber().read(written.substring(0, written.length() - 1))
+                        .filter(percent -> percent >= 1 && percent <= 100).map(MemoryBudget::percent);
+            }
+            return size.read(written).filter(bytes -> bytes > 0).map(MemoryBudget::bytes);
+        }, budget -> switch (budget) {
+            case MemoryBudget.Share(int percent) -> percent + "%";
+            case MemoryBudget.Size(long bytes) -> Long.toString(bytes);
+            case MemoryBudget.Off off -> "off";
+        }, "a size such as 512m or 2g, a percentage from 1% to 100%, or off");
     }
 
     /** {@code auto}, {@code off}, or a file name; a file named "off" is written {@code ./off}. */

@@ -109,6 +109,11 @@ final class FakeMaster implements ControlledMaster {
     }
 
     @Override
+    public OptionalLong heapLimit(long pid) {
+        return pid == 4712 ? OptionalLong.of(132_120_576L) : OptionalLong.empty();
+    }
+
+    @Override
     public Duration stopTimeout() {
         return Duration.ofSeconds(10);
     }

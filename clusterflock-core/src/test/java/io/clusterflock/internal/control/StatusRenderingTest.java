@@ -24,12 +24,12 @@ class StatusRenderingTest {
     void theTableHasTheMasterThenARowPerWorkerAndPerSlotBackingOff() {
         assertEquals(List.of(
                 "cluster 'default': master pid 4711, up 3m12s, listening on *:5000, generation 1, 4 workers",
-                "SLOT  PID   GEN  STATE                 UPTIME  RESTARTS  RSS       REQUESTS  LAST EXIT",
-                "0     4712  1    ready                 3m12s   0         48.2 MiB  1234      -",
-                "1     4713  1    starting              1s      2         -         -         SIGKILL (hung: no heartbeat for 5s)",
-                "2     4700  0    draining (reload)     2h05m   0         48.2 MiB  99        -",
-                "2     4714  1    ready                 3s      0         48.2 MiB  0         -",
-                "3     -     1    backing off for 3.2s  -       4         -         -         code 3 (exited unexpectedly)"),
+                "SLOT  PID   GEN  STATE                 UPTIME  RESTARTS  RSS       HEAP     REQUESTS  LAST EXIT",
+                "0     4712  1    ready                 3m12s   0         48.2 MiB  126 MiB  1234      -",
+                "1     4713  1    starting              1s      2         -         -        -         SIGKILL (hung: no heartbeat for 5s)",
+                "2     4700  0    draining (reload)     2h05m   0         48.2 MiB  -        99        -",
+                "2     4714  1    ready                 3s      0         48.2 MiB  -        0         -",
+                "3     -     1    backing off for 3.2s  -       4         -         -        -         code 3 (exited unexpectedly)"),
                 StatusText.render(StatusReport.of(master)));
     }
 
@@ -60,12 +60,12 @@ class StatusRenderingTest {
                 + "\"listening\":\"*:5000\",\"port\":5000,\"balance\":\"shared\",\"generation\":1,\"reload\":null,\"workers\":4},"
                 + "\"workers\":[{\"slot\":0,\"pid\":4712,\"generation\":1,\"state\":\"ready\",\"ending\":null,\"respawnInMillis\":null,"
                 + "\"uptimeMillis\":192"), json);
-        assertTrue(json.contains(",\"restarts\":0,\"rssBytes\":50541363,\"requests\":1234,\"lastExit\":null},"), json);
+        assertTrue(json.contains(",\"restarts\":0,\"rssBytes\":50541363,\"heapLimitBytes\":132120576,\"requests\":1234,\"lastExit\":null},"), json);
         assertTrue(json.contains("\"lastExit\":{\"code\":null,\"signal\":9,\"signalName\":\"KILL\",\"cause\":\"hung\","
                 + "\"expected\":true,\"reason\":\"hung: no heartbeat for 5s\",\"generation\":1}"), json);
         assertTrue(json.contains("\"state\":\"draining\",\"ending\":\"reload\","), json);
         assertTrue(json.matches(".*\\{\"slot\":3,\"pid\":null,\"generation\":1,\"state\":\"backing off\",\"ending\":null,"
-                + "\"respawnInMillis\":3[0-9]{3},\"uptimeMillis\":null,\"restarts\":4,\"rssBytes\":null,\"requests\":null,"
+                + "\"respawnInMillis\":3[0-9]{3},\"uptimeMillis\":null,\"restarts\":4,\"rssBytes\":null,\"heapLimitBytes\":null,\"requests\":null,"
                 + "\"lastExit\":\\{\"code\":3,\"signal\":null,\"signalName\":null,\"cause\":\"unexpected\",\"expected\":false,"
                 + "\"reason\":\"exited unexpectedly\",\"generation\":1}}]}"), json);
         assertEquals(1, json.lines().count());
