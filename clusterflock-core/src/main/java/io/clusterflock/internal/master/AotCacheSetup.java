@@ -47,8 +47,7 @@ final class AotCacheSetup {
     /** {@link #of(ClusterOptions, Path)} with {@code assembler} running the second step of training. */
     static AotCache of(ClusterOptions options, Path command, CacheAssembler assembler) {
         List<String> args = options.command().subList(1, options.command().size());
-        Function<String, String> environment = name -> options.environment()
-                .getOrDefault(name, options.inheritEnvironment() ? System.getenv(name) : null);
+        Function<String, String> environment = WorkerJvm.environmentOf(options);
         AotCache cache = switch (options.aotCache()) {
             case AotCacheMode.Off off -> null;
             case AotCacheMode.InFile(Path file) -> named(file, command, args, environment, assembler);

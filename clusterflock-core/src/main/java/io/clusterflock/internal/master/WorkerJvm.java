@@ -39,6 +39,14 @@ record WorkerJvm(Path java, List<String> options, List<String> launch, List<Stri
         modulePath = List.copyOf(modulePath);
     }
 
+    /**
+     * A variable as the workers of {@code options} will see it, known before any fork: {@code --env}
+     * over the master's own environment when they inherit it.
+     */
+    static Function<String, String> environmentOf(io.clusterflock.ClusterOptions options) {
+        return name -> options.environment().getOrDefault(name, options.inheritEnvironment() ? System.getenv(name) : null);
+    }
+
     /** Reads {@code java args...}; {@code environment} gives the worker's variables ({@code CLASSPATH}). */
     static WorkerJvm of(Path java, List<String> args, Function<String, String> environment) {
         int end = endOfOptions(args);

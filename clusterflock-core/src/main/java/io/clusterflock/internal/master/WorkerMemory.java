@@ -87,8 +87,7 @@ final class WorkerMemory {
         String described = describe(asked, budget, machine);
         boolean java = AotCache.isJava(command);
         List<String> args = options.command().subList(1, options.command().size());
-        Function<String, String> environment = name -> options.environment()
-                .getOrDefault(name, options.inheritEnvironment() ? System.getenv(name) : null);
+        Function<String, String> environment = WorkerJvm.environmentOf(options);
         HeapFlags own = HeapFlags.of(java ? WorkerJvm.of(command, args, environment).options() : List.of(), environment);
         if (own.operatorSet()) {
             boolean overflow = own.maxHeap().isPresent() && own.maxHeap().getAsLong() * options.workers() > budget;
